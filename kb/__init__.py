@@ -1,0 +1,1 @@
+"""Kennisbank Onderwijs · Zorg · Jeugd."""

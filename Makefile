@@ -1,0 +1,57 @@
+# Two commands do everything: `make run` (set up and serve) and `make test` (set up and test).
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app wsgi
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install db run serve test lint check-content browser bench clean
+
+help:
+	@echo "make run    install, migrate, load content, build the index, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install (browser included) and run the whole suite"
+	@echo "make bench  run the search benchmark"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+instance/secret_key: | $(STAMP)
+	@mkdir -p instance
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+db: install instance/secret_key
+	$(FLASK) db upgrade
+	$(FLASK) kb sync-content
+	$(FLASK) kb index-pending
+
+run: db
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests; Playwright drives it (no browser download).
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null
+
+lint: install
+	$(BIN)/ruff check kb tests bench
+
+check-content: install instance/secret_key
+	$(FLASK) kb check-content
+
+test: install instance/secret_key browser lint check-content
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/search_bench.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

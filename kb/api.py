@@ -1,0 +1,86 @@
+"""Read-only JSON API: articles with the same filters as the browse pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, request, url_for
+
+from kb import queries
+from kb.models import Article
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+FILTER_NAMES = ("theme", "advice", "region", "kind", "sector")
+MAX_PER_PAGE = 100
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    """Return the list representation of an article."""
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "kind": article.kind.slug,
+        "summary": article.summary,
+        "url": url_for("public.article", slug=article.slug, _external=True),
+        "regions": [r.slug for r in article.regions],
+        "themes": [t.slug for t in article.themes],
+        "advice": [a.number for a in article.advice],
+        "sectors": [s.slug for s in article.sectors],
+        "reference_date": article.reference_date,
+        "updated_at": article.updated_at.isoformat(timespec="seconds") + "Z",
+    }
+
+
+def article_detail(article: Article) -> dict[str, Any]:
+    """Return every field of an article, with its Markdown and sanitised HTML."""
+    data = article_summary(article)
+    data.update(
+        {
+            "body_markdown": article.body_md,
+            "body_html": article.body_html,
+            "origin": article.origin,
+            "published_at": article.published_at.isoformat(timespec="seconds") + "Z"
+            if article.published_at
+            else None,
+            "sources": [
+                {
+                    "id": c.source_id,
+                    "title": c.source.title if c.source else None,
+                    "publisher": c.source.publisher if c.source else c.organisation,
+                    "year": c.source.year if c.source else None,
+                    "section": c.section,
+                    "pages": c.pages,
+                }
+                for c in article.citations
+            ],
+            "related": [a.slug for a in queries.related_articles(article)],
+        }
+    )
+    return data
+
+
+@bp.get("/articles")
+def articles():
+    """List published articles, filtered and paginated."""
+    filters = {name: request.args.getlist(name) for name in FILTER_NAMES}
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
+    sort = "nieuw" if request.args.get("sort") == "newest" else "titel"
+    result = queries.paginate(queries.filtered(filters), page, per_page, sort)
+    return {
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+        "items": [article_summary(a) for a in result.items],
+    }
+
+
+@bp.get("/articles/<slug>")
+def article(slug: str):
+    """Return one published article."""
+    item = queries.article_by_slug(slug)
+    if item is None:
+        abort(404)
+    return article_detail(item)

@@ -1,0 +1,91 @@
+"""`flask --app wsgi kb ...` commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from kb.content import check_content, content_dir, sync_content
+from kb.publishing import apply_index_outbox
+
+kb_cli = AppGroup("kb", help="Kennisbank: content, index and users.")
+
+
+def _print_problems(problems: list) -> None:
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+    click.echo(f"{len(problems)} probleem/problemen gevonden.", err=True)
+
+
+@kb_cli.command("check-content")
+@click.option("--no-sources", is_flag=True, help="Skip the check against the source documents.")
+@click.option(
+    "--file",
+    "only",
+    multiple=True,
+    metavar="NAME",
+    help="Report only problems of files whose name contains NAME (repeatable).",
+)
+def check_content_command(no_sources: bool, only: tuple[str, ...]) -> None:
+    """Validate content/ without writing anything; exit 1 on any problem."""
+    sources = Path(current_app.config["SOURCES_DIR"])
+    if no_sources or not sources.is_dir():
+        if not no_sources:
+            click.echo(f"Bronnen niet gevonden ({sources}): woordcontrole overgeslagen.", err=True)
+        sources = None
+    taxonomy, articles, problems = check_content(content_dir(), sources)
+    if only:
+        problems = [p for p in problems if any(name in p.path for name in only)]
+    if problems:
+        _print_problems(problems)
+        sys.exit(1)
+    click.echo(
+        f"OK: {len(articles)} artikelen, {len(taxonomy.themes)} thema's, "
+        f"{len(taxonomy.regions)} regio's, {len(taxonomy.synonyms)} synoniemgroepen."
+    )
+
+
+@kb_cli.command("sync-content")
+@click.option(
+    "--force",
+    "force",
+    multiple=True,
+    metavar="SLUG",
+    help="Let the file win over online edits for this slug (kept as a revision).",
+)
+def sync_content_command(force: tuple[str, ...]) -> None:
+    """Load content/ into the database (changed files only) and update the index."""
+    report, problems = sync_content(content_dir(), frozenset(force))
+    if problems:
+        _print_problems(problems)
+        click.echo("Niets geschreven.", err=True)
+        sys.exit(1)
+    indexed = apply_index_outbox()
+    click.echo(
+        f"Nieuw: {len(report.created)}, bijgewerkt: {len(report.updated)}, "
+        f"ongewijzigd: {report.unchanged}, offline gehaald: {len(report.unpublished)}, "
+        f"geïndexeerd: {indexed}."
+    )
+    for slug in report.unpublished:
+        click.echo(f"  offline gehaald (bestand verwijderd): {slug}")
+    for slug in report.conflicts:
+        click.echo(
+            f"  CONFLICT {slug}: online bewerkt na de laatste import; bestand niet toegepast "
+            f"(gebruik --force {slug} om het bestand te laten winnen).",
+            err=True,
+        )
+
+
+@kb_cli.command("index-pending")
+def index_pending_command() -> None:
+    """Apply index work that is still waiting (after a locked or broken index)."""
+    click.echo(f"Geïndexeerd: {apply_index_outbox()}.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the kb command group."""
+    app.cli.add_command(kb_cli)

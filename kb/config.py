@@ -1,0 +1,40 @@
+"""Default configuration. Every key can be overridden by an environment variable KB_<KEY>."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def defaults(instance_path: str) -> dict[str, object]:
+    """Return the default settings for an app whose instance folder is instance_path."""
+    instance = Path(instance_path)
+    return {
+        "SECRET_KEY": None,  # required outside development and tests; see create_app
+        "DATABASE_URL": f"sqlite:///{instance / 'kennisbank.sqlite'}",
+        "INDEX_DIR": str(instance / "index"),
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "CONTENT_DIR": str(PROJECT_ROOT / "content"),
+        "SOURCES_DIR": str(PROJECT_ROOT.parent / "shared" / "sources"),
+        "PER_PAGE": 20,
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,  # whole request, attachments included
+        "MAX_FORM_MEMORY_SIZE": 500 * 1024,
+        "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+        "ANONYMOUS_SUBMISSIONS": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,  # set KB_SESSION_COOKIE_SECURE=true behind HTTPS
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAIL_HOST": "",
+        "MAIL_PORT": 25,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_USE_TLS": False,
+        "MAIL_SENDER": "kennisbank@localhost",
+        "EDITOR_EMAILS": "",
+        "BASE_URL": "http://127.0.0.1:5000",
+        "INDEX_WRITER_TIMEOUT": 10.0,
+    }

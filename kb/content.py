@@ -1,0 +1,211 @@
+"""Load content/ (taxonomy and articles) into the database.
+
+A sync validates everything first and writes nothing when any file has a problem. Articles are
+upserted by slug and skipped when their file is unchanged (checksum). An article that an editor
+changed online after its last import is never overwritten: the run reports a conflict instead,
+unless the slug is named in `force`, in which case the online version is kept as a revision
+first. An article whose file was removed is unpublished, not deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from kb.articles import ArticleFile, read_articles
+from kb.models import (
+    Advice,
+    Article,
+    ArticleLink,
+    Citation,
+    Kind,
+    Region,
+    Sector,
+    Source,
+    SynonymGroup,
+    Theme,
+    db,
+    utcnow,
+)
+from kb.originality import SourceIndex
+from kb.publishing import article_checksum, queue_for_index, snapshot_revision
+from kb.taxonomy import Problem, Taxonomy, load_taxonomy
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, article by article."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    unpublished: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def check_content(
+    content_dir: Path, sources_dir: Path | None = None
+) -> tuple[Taxonomy, list[ArticleFile], list[Problem]]:
+    """Validate the taxonomy and every article; optionally check wording against the sources."""
+    taxonomy, problems = load_taxonomy(content_dir / "taxonomy")
+    articles, article_problems = read_articles(content_dir / "articles", taxonomy)
+    problems.extend(article_problems)
+    source_index = SourceIndex.from_directory(sources_dir) if sources_dir else None
+    if source_index is not None:
+        for article in articles:
+            for passage in source_index.shared_runs(f"{article.summary}\n{article.body}"):
+                problems.append(
+                    Problem(str(article.path), "body", f"overgenomen uit de bron: «{passage}»")
+                )
+    return taxonomy, articles, problems
+
+
+def sync_taxonomy(taxonomy: Taxonomy) -> None:
+    """Upsert taxonomy rows from the files; rows no longer in the files are kept (articles may
+    still refer to them)."""
+    for position, (slug, data) in enumerate(taxonomy.kinds.items()):
+        row = _get_or_new(Kind, slug=slug)
+        row.label, row.plural = data["label"], data["plural"]
+        row.description = data.get("description", "")
+        row.min_body_chars = int(data.get("min_body_chars") or 0)
+        row.required_sections = list(data.get("required_sections") or [])
+        row.position = position
+    for number, data in taxonomy.advice.items():
+        row = db.session.get(Advice, number) or Advice(number=number)
+        row.slug, row.label = data["slug"], data["label"]
+        db.session.add(row)
+    for position, (slug, data) in enumerate(taxonomy.themes.items()):
+        row = _get_or_new(Theme, slug=slug)
+        row.label, row.position = data["label"], position
+        row.description = data.get("description", "")
+    for position, (slug, data) in enumerate(taxonomy.sectors.items()):
+        row = _get_or_new(Sector, slug=slug)
+        row.label, row.position = data["label"], position
+    for slug, data in taxonomy.regions.items():
+        row = _get_or_new(Region, slug=slug)
+        row.name = data["name"]
+        row.aliases = [str(a) for a in data.get("aliases") or []]
+        row.provinces = list(data.get("provinces") or [])
+        row.municipalities = list(data.get("municipalities") or [])
+        row.lat, row.lon = data.get("lat"), data.get("lon")
+    for ident, data in taxonomy.sources.items():
+        row = db.session.get(Source, ident) or Source(id=ident)
+        row.title, row.publisher = data["title"], data["publisher"]
+        row.authors, row.year = data.get("authors") or "", data.get("year")
+        db.session.add(row)
+    db.session.execute(db.delete(SynonymGroup))
+    for terms in taxonomy.synonyms:
+        db.session.add(SynonymGroup(terms=terms))
+    db.session.flush()
+
+
+def _get_or_new(model: type, **key: str) -> object:
+    row = db.session.scalar(select(model).filter_by(**key))
+    if row is None:
+        row = model(**key)
+        db.session.add(row)
+    return row
+
+
+def apply_article_file(article: Article, source: ArticleFile) -> None:
+    """Copy a parsed file's fields onto an article row (taxonomy must be synced first)."""
+    rendered = source.rendered
+    assert rendered is not None
+    article.title = source.title
+    article.kind = db.session.scalar(select(Kind).filter_by(slug=source.kind))
+    article.summary = source.summary
+    article.body_md = source.body
+    article.body_html = rendered.html
+    article.body_text = rendered.text
+    article.reference_date = source.reference_date
+    article.content_updated = source.updated
+    article.themes = _by_slug(Theme, source.themes)
+    article.sectors = _by_slug(Sector, source.sectors)
+    article.regions = _by_slug(Region, source.regions)
+    article.advice = [db.session.get(Advice, n) for n in source.advice]
+    article.citations = [
+        Citation(source_id=s["id"], section=s.get("section", ""), pages=s.get("pages", ""),
+                 position=i)
+        for i, s in enumerate(source.sources)
+    ]  # fmt: skip
+    article.links = [
+        ArticleLink(target_slug=slug, relation="related", position=i)
+        for i, slug in enumerate(source.related)
+    ] + [
+        ArticleLink(target_slug=slug, relation="body", position=i)
+        for i, slug in enumerate(rendered.links)
+        if slug not in source.related
+    ]
+    article.checksum = article_checksum(article)
+
+
+def _by_slug(model: type, slugs: list[str]) -> list:
+    rows = {row.slug: row for row in db.session.scalars(select(model).where(model.slug.in_(slugs)))}
+    return [rows[s] for s in slugs]
+
+
+def sync_content(
+    content_dir: Path, force: frozenset[str] = frozenset()
+) -> tuple[SyncReport, list[Problem]]:
+    """Validate content/ and upsert it; write nothing if any problem is found."""
+    taxonomy, files, problems = check_content(content_dir)
+    report = SyncReport()
+    if problems:
+        return report, problems
+    # A session-level flush must not race ahead of the taxonomy the articles point at.
+    with db.session.no_autoflush:
+        sync_taxonomy(taxonomy)
+        existing = {a.slug: a for a in db.session.scalars(select(Article))}
+        now = utcnow()
+        for source in files:
+            _sync_one(existing.get(source.slug), source, force, report, now, content_dir)
+        seen = {f.slug for f in files}
+        for slug, article in existing.items():
+            if article.origin == "content" and slug not in seen and article.status == "published":
+                article.status = "unpublished"
+                article.updated_at = now
+                queue_for_index(article)
+                report.unpublished.append(slug)
+    db.session.commit()
+    return report, []
+
+
+def _sync_one(
+    article: Article | None,
+    source: ArticleFile,
+    force: frozenset[str],
+    report: SyncReport,
+    now: object,
+    content_dir: Path,
+) -> None:
+    if article is not None and article.file_checksum == source.checksum:
+        report.unchanged += 1
+        return
+    if article is not None and article.edited_online_at is not None:
+        if source.slug not in force:
+            report.conflicts.append(source.slug)
+            return
+        snapshot_revision(article, author=None, note="Online versie vóór sync --force")
+    if article is None:
+        article = Article(slug=source.slug, origin="content", status="published", created_at=now,
+                          published_at=now)  # fmt: skip
+        db.session.add(article)
+        report.created.append(source.slug)
+    else:
+        report.updated.append(source.slug)
+        article.status = "published"
+    apply_article_file(article, source)
+    article.source_path = str(source.path.relative_to(content_dir))
+    article.file_checksum = source.checksum
+    article.edited_online_at = None
+    article.updated_at = now
+    db.session.flush()
+    queue_for_index(article)
+
+
+def content_dir() -> Path:
+    """Return the configured content directory."""
+    return Path(current_app.config["CONTENT_DIR"])

@@ -1,0 +1,381 @@
+"""Database tables: taxonomy, articles, users, submissions, revisions, search log, index outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations name constraints stably."""
+
+    from sqlalchemy import MetaData
+
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC (naive, as stored)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# --- taxonomy -------------------------------------------------------------------------------
+
+
+class Kind(db.Model):
+    __tablename__ = "kind"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(128))
+    plural: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(Text, default="")
+    min_body_chars: Mapped[int] = mapped_column(Integer, default=0)
+    required_sections: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Theme(db.Model):
+    __tablename__ = "theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Advice(db.Model):
+    __tablename__ = "advice"
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+
+
+class Sector(db.Model):
+    __tablename__ = "sector"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(128))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Region(db.Model):
+    __tablename__ = "region"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    provinces: Mapped[list[str]] = mapped_column(JSON, default=list)
+    municipalities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+
+class Source(db.Model):
+    """A source document that articles cite (a publication)."""
+
+    __tablename__ = "source"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[str] = mapped_column(Text, default="")
+    publisher: Mapped[str] = mapped_column(String(300), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+
+
+class SynonymGroup(db.Model):
+    """Terms search treats as the same; loaded from content/taxonomy/synonyms.yml."""
+
+    __tablename__ = "synonym_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms: Mapped[list[str]] = mapped_column(JSON)
+
+
+# --- articles -------------------------------------------------------------------------------
+
+article_theme = Table(
+    "article_theme",
+    db.metadata,
+    Column("article_id", ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
+)
+article_advice = Table(
+    "article_advice",
+    db.metadata,
+    Column("article_id", ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
+    Column("advice_number", ForeignKey("advice.number", ondelete="CASCADE"), primary_key=True),
+)
+article_sector = Table(
+    "article_sector",
+    db.metadata,
+    Column("article_id", ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sector.id", ondelete="CASCADE"), primary_key=True),
+)
+article_region = Table(
+    "article_region",
+    db.metadata,
+    Column("article_id", ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("region.id", ondelete="CASCADE"), primary_key=True),
+)
+
+ARTICLE_STATUSES = ("published", "unpublished")
+ARTICLE_ORIGINS = ("content", "submission", "online")
+
+
+class Article(db.Model):
+    __tablename__ = "article"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind_id: Mapped[int] = mapped_column(ForeignKey("kind.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    body_md: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    reference_date: Mapped[str] = mapped_column(String(16), default="")
+    status: Mapped[str] = mapped_column(String(16), default="published", index=True)
+    origin: Mapped[str] = mapped_column(String(16), default="content")
+    source_path: Mapped[str | None] = mapped_column(String(300))
+    # Checksum of the content file as last imported; tells a changed file from an unchanged one.
+    file_checksum: Mapped[str | None] = mapped_column(String(64))
+    # Checksum of the article's own fields; recomputed on every save.
+    checksum: Mapped[str] = mapped_column(String(64), default="")
+    # Set when an editor changes the article online; a sync never overwrites such an article.
+    edited_online_at: Mapped[datetime | None] = mapped_column(DateTime)
+    content_updated: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    kind: Mapped[Kind] = relationship(lazy="joined")
+    themes: Mapped[list[Theme]] = relationship(secondary=article_theme, order_by=Theme.position)
+    advice: Mapped[list[Advice]] = relationship(secondary=article_advice, order_by=Advice.number)
+    sectors: Mapped[list[Sector]] = relationship(secondary=article_sector, order_by=Sector.position)
+    regions: Mapped[list[Region]] = relationship(secondary=article_region, order_by=Region.name)
+    citations: Mapped[list[Citation]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="Citation.position"
+    )
+    links: Mapped[list[ArticleLink]] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        order_by="ArticleLink.position",
+    )
+
+    @property
+    def is_published(self) -> bool:
+        """Tell whether readers may see this article."""
+        return self.status == "published"
+
+
+class Citation(db.Model):
+    """One source an article is based on: a known publication or a submitting organisation."""
+
+    __tablename__ = "citation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    source_id: Mapped[str | None] = mapped_column(ForeignKey("source.id"))
+    # For submissions: the organisation that submitted the example.
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    section: Mapped[str] = mapped_column(String(300), default="")
+    pages: Mapped[str] = mapped_column(String(64), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    article: Mapped[Article] = relationship(back_populates="citations")
+    source: Mapped[Source | None] = relationship(lazy="joined")
+
+
+class ArticleLink(db.Model):
+    """A link from an article to another, by slug: from `related:` or from the body."""
+
+    __tablename__ = "article_link"
+    __table_args__ = (UniqueConstraint("article_id", "target_slug", "relation"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    target_slug: Mapped[str] = mapped_column(String(120), index=True)
+    relation: Mapped[str] = mapped_column(String(16))  # "related" or "body"
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    article: Mapped[Article] = relationship(back_populates="links")
+
+
+class ArticleRevision(db.Model):
+    """A saved state of an article, kept on every online change so it can be restored."""
+
+    __tablename__ = "article_revision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    author: Mapped[User | None] = relationship()
+
+
+# --- people ---------------------------------------------------------------------------------
+
+ROLES = ("member", "editor", "admin")
+
+
+class User(db.Model):
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(16), default="member")
+    is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Changes when the password changes or the account is blocked; ends old sessions.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    region: Mapped[Region | None] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """A failed login, kept briefly to throttle guessing per account and per address."""
+
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+# --- submissions ----------------------------------------------------------------------------
+
+SUBMISSION_STATUSES = ("submitted", "returned", "published", "rejected")
+
+
+class Submission(db.Model):
+    """A practice example sent in by a region; never indexed until published as an article."""
+
+    __tablename__ = "submission"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the private status token; the token itself is only in the link we send.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    background: Mapped[str] = mapped_column(Text, default="")  # aanleiding
+    approach: Mapped[str] = mapped_column(Text, default="")  # aanpak
+    results: Mapped[str] = mapped_column(Text, default="")  # resultaten
+    lessons: Mapped[str] = mapped_column(Text, default="")  # lessen
+    partners: Mapped[str] = mapped_column(Text, default="")  # betrokken partners
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    advice: Mapped[list[int]] = mapped_column(JSON, default=list)
+    sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    region: Mapped[Region | None] = relationship()
+    submitter: Mapped[User | None] = relationship()
+    article: Mapped[Article | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[SubmissionEvent]] = relationship(
+        back_populates="submission",
+        cascade="all, delete-orphan",
+        order_by="SubmissionEvent.created_at",
+    )
+
+
+class SubmissionEvent(db.Model):
+    """One step in a submission's life: who did what, when, with what message."""
+
+    __tablename__ = "submission_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Attachment(db.Model):
+    """A file sent with a submission, stored outside static/ under a random name."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="attachments")
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+class SearchLog(db.Model):
+    """One anonymous search: what was asked and how many results came back. No user, no IP."""
+
+    __tablename__ = "search_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(500), default="")
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class IndexOutbox(db.Model):
+    """An article whose index entry must be (re)written; deleted once the index has it.
+
+    Rows are added in the same transaction as the article change, so an index that is locked
+    or broken at commit time loses nothing: the next index run picks the rows up.
+    """
+
+    __tablename__ = "index_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")

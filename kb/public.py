@@ -1,0 +1,167 @@
+"""Public pages: home, article, browse by theme, advies, region and kind, and the overviews."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy import select
+
+from kb import queries
+from kb.models import Advice, Kind, Region, Theme, db
+from kb.search import health as index_health
+
+bp = Blueprint("public", __name__)
+
+SORT_LABELS = {"titel": "A–Z", "nieuw": "Nieuwste eerst"}
+
+
+def _page_number() -> int:
+    return request.args.get("pagina", 1, type=int) or 1
+
+
+def _sort() -> str:
+    sort = request.args.get("sorteer", "titel")
+    return sort if sort in SORT_LABELS else "titel"
+
+
+@bp.get("/")
+def home():
+    """Show the search box, themes, adviezen, kinds, newest articles and regions."""
+    themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    kinds = db.session.scalars(select(Kind).order_by(Kind.position)).all()
+    advice = db.session.scalars(select(Advice).order_by(Advice.number)).all()
+    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
+    region_counts = queries.region_counts()
+    return render_template(
+        "public/home.html",
+        themes=themes,
+        theme_counts=queries.theme_counts(),
+        kinds=kinds,
+        kind_counts=queries.kind_counts(),
+        advice=advice,
+        advice_counts=queries.advice_counts(),
+        regions=[r for r in regions if region_counts.get(r.id) and r.slug != "landelijk"],
+        region_counts=region_counts,
+        newest=queries.newest(6),
+    )
+
+
+@bp.get("/artikel/<slug>")
+def article(slug: str):
+    """Show one published article with its metadata, source and related articles."""
+    item = queries.article_by_slug(slug)
+    if item is None:
+        abort(404)
+    portraits = [
+        (region, queries.region_portrait(region))
+        for region in item.regions
+        if region.slug not in ("landelijk", "buitenland")
+    ]
+    return render_template(
+        "public/article.html",
+        article=item,
+        portraits=portraits,
+        related=queries.related_articles(item),
+    )
+
+
+def _browse(title: str, filters: dict[str, list[str]], intro: str = "", **extra):
+    page = queries.paginate(
+        queries.filtered(filters), _page_number(), current_app.config["PER_PAGE"], _sort()
+    )
+    return render_template(
+        "public/browse.html",
+        title=title,
+        intro=intro,
+        page=page,
+        sort=_sort(),
+        sort_labels=SORT_LABELS,
+        **extra,
+    )
+
+
+@bp.get("/thema/<slug>")
+def theme(slug: str):
+    """List the articles with one theme."""
+    row = db.session.scalar(select(Theme).filter_by(slug=slug)) or abort(404)
+    return _browse(row.label, {"theme": [slug]}, row.description, search_filter=("thema", slug))
+
+
+@bp.get("/advies/<int:number>")
+def advice(number: int):
+    """List the articles linked to one advies, with the advies page first."""
+    row = db.session.get(Advice, number) or abort(404)
+    advice_page = db.session.scalars(
+        queries.filtered({"kind": ["advies"], "advice": [str(number)]})
+    ).first()
+    return _browse(
+        f"Advies {row.number}: {row.label}",
+        {"advice": [str(number)]},
+        advice_page=advice_page,
+        search_filter=("advies", str(number)),
+    )
+
+
+@bp.get("/regio/<slug>")
+def region(slug: str):
+    """List the articles of one region, with its portrait first."""
+    row = db.session.scalar(select(Region).filter_by(slug=slug)) or abort(404)
+    return _browse(
+        row.name,
+        {"region": [slug]},
+        region=row,
+        portrait=queries.region_portrait(row),
+        search_filter=("regio", slug),
+    )
+
+
+@bp.get("/soort/<slug>")
+def kind(slug: str):
+    """List the articles of one kind."""
+    row = db.session.scalar(select(Kind).filter_by(slug=slug)) or abort(404)
+    return _browse(row.plural, {"kind": [slug]}, row.description, search_filter=("soort", slug))
+
+
+@bp.get("/themas")
+def themes():
+    """List all themes with article counts."""
+    rows = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    return render_template("public/themes.html", themes=rows, counts=queries.theme_counts())
+
+
+@bp.get("/adviezen")
+def advice_overview():
+    """List the seven adviezen with article counts."""
+    rows = db.session.scalars(select(Advice).order_by(Advice.number)).all()
+    pages = {
+        a.advice[0].number: a
+        for a in db.session.scalars(queries.filtered({"kind": ["advies"]})).unique()
+        if a.advice
+    }
+    return render_template(
+        "public/advice.html", advice=rows, counts=queries.advice_counts(), pages=pages
+    )
+
+
+@bp.get("/regios")
+def regions():
+    """List all regions with their provinces, portraits and article counts."""
+    rows = db.session.scalars(select(Region).order_by(Region.name)).all()
+    counts = queries.region_counts()
+    portraits = {r.id: a for r in rows if (a := queries.region_portrait(r)) is not None}
+    return render_template("public/regions.html", regions=rows, counts=counts, portraits=portraits)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Answer 200 when the database and the index are usable, 503 otherwise."""
+    checks: dict[str, str] = {}
+    healthy = True
+    try:
+        db.session.execute(select(1))
+        checks["database"] = "ok"
+    except Exception as exc:  # report, do not raise: this is the health check
+        healthy, checks["database"] = False, f"fout: {exc.__class__.__name__}"
+    index_ok, message = index_health()
+    checks["index"] = "ok" if index_ok else message
+    healthy = healthy and index_ok
+    return {"status": "ok" if healthy else "fout", "checks": checks}, 200 if healthy else 503

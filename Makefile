@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install db run serve test lint check-content browser bench clean
+.PHONY: help install db run test lint check-content browser postgres bench clean
 
 help:
 	@echo "make run    install, migrate, load content, build the index, serve on http://$(HOST):$(PORT)"
@@ -41,13 +41,17 @@ browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null
 
+# A PostgreSQL server for the tests that prove the app runs on it (started per test session).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
 lint: install
 	$(BIN)/ruff check kb tests bench
 
 check-content: install instance/secret_key
 	$(FLASK) kb check-content
 
-test: install instance/secret_key browser lint check-content
+test: install instance/secret_key browser postgres lint check-content
 	$(BIN)/python -m pytest
 
 bench: install

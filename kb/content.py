@@ -114,6 +114,12 @@ def apply_article_file(article: Article, source: ArticleFile) -> None:
     """Copy a parsed file's fields onto an article row (taxonomy must be synced first)."""
     rendered = source.rendered
     assert rendered is not None
+    if article.id is not None:
+        # Delete the old links and citations before adding new ones: the unit of work inserts
+        # before it deletes orphans, which would trip the unique (article, slug, relation).
+        article.links.clear()
+        article.citations.clear()
+        db.session.flush()
     article.title = source.title
     article.kind = db.session.scalar(select(Kind).filter_by(slug=source.kind))
     article.summary = source.summary

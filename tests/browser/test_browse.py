@@ -10,7 +10,9 @@ def test_home_to_article(server_factory, page: Page) -> None:
     page.goto(server.url + "/")
     expect(page).to_have_title("Kennisbank Onderwijs · Zorg · Jeugd")
     expect(page.get_by_role("heading", name="Thema's")).to_be_visible()
-    page.get_by_role("link", name="OKé-op-school: jeugdhulp traint op school (testvoorbeeld)").click()
+    page.get_by_role(
+        "link", name="OKé-op-school: jeugdhulp traint op school (testvoorbeeld)"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "OKé-op-school: jeugdhulp traint op school (testvoorbeeld)"
     )

@@ -86,7 +86,7 @@ def filtered(filters: dict[str, list[str]]) -> Select:
 
 
 SORTS = {
-    "nieuw": (Article.updated_at.desc(), Article.title),
+    "nieuw": (Article.published_at.desc(), Article.reference_date.desc(), Article.title),
     "titel": (Article.title,),
 }
 
@@ -174,6 +174,9 @@ def newest(limit: int = 6) -> list[Article]:
     """Return the most recently published or updated articles."""
     return list(
         db.session.scalars(
-            published().order_by(Article.updated_at.desc(), Article.title).limit(limit)
+            # A sync publishes many articles at once; then the most recent situation goes first.
+            published()
+            .order_by(Article.published_at.desc(), Article.reference_date.desc(), Article.title)
+            .limit(limit)
         ).unique()
     )

@@ -34,7 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config["DATABASE_URL"]))
 
-    from kb import api, cli, errors, formatting, public, search, security
+    from kb import api, auth, cli, errors, formatting, public, search, search_views, security
     from kb.models import db
 
     db.init_app(app)
@@ -46,6 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     formatting.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(search_views.bp)
+    auth.init_app(app)
     cli.init_app(app)
     return app
 

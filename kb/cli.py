@@ -86,6 +86,37 @@ def index_pending_command() -> None:
     click.echo(f"Geïndexeerd: {apply_index_outbox()}.")
 
 
+@kb_cli.command("create-user")
+@click.option("--email", required=True, help="E-mail address (the login name).")
+@click.option("--role", type=click.Choice(["member", "editor", "admin"]), default="member")
+@click.option("--name", default="", help="Display name (default: the part before the @).")
+@click.option("--organisation", default="")
+def create_user_command(email: str, role: str, name: str, organisation: str) -> None:
+    """Create an account; the password is read from a prompt or stdin, never an argument."""
+    from sqlalchemy import select
+
+    from kb.auth import hash_password, normalise_email
+    from kb.forms import PASSWORD_MIN
+    from kb.models import User, db
+
+    email = normalise_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        click.echo(f"Er bestaat al een account voor {email}.", err=True)
+        sys.exit(1)
+    if sys.stdin.isatty():
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < PASSWORD_MIN:
+        click.echo(f"Het wachtwoord moet minstens {PASSWORD_MIN} tekens hebben.", err=True)
+        sys.exit(1)
+    user = User(email=email, name=name or email.split("@")[0], organisation=organisation,
+                role=role, password_hash=hash_password(password))  # fmt: skip
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Account aangemaakt: {email} ({role}).")
+
+
 def init_app(app: Flask) -> None:
     """Register the kb command group."""
     app.cli.add_command(kb_cli)

@@ -37,4 +37,15 @@ def defaults(instance_path: str) -> dict[str, object]:
         "EDITOR_EMAILS": "",
         "BASE_URL": "http://127.0.0.1:5000",
         "INDEX_WRITER_TIMEOUT": 10.0,
+        # Accounts and submissions (issue 4)
+        "MAIL_TIMEOUT": 10.0,
+        "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
+        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        "LOGIN_MAX_FAILURES_ACCOUNT": 5,
+        "LOGIN_MAX_FAILURES_ADDRESS": 20,
+        "RATE_WINDOW_SECONDS": 3600,
+        "REGISTRATIONS_PER_ADDRESS": 10,
+        "RESET_REQUESTS_PER_ADDRESS": 10,
+        "SUBMISSIONS_PER_ADDRESS": 10,
+        "MAX_ATTACHMENTS": 5,
     }

@@ -1,0 +1,203 @@
+"""Helpers for the account, submission and curation tests: a real SMTP server, users, CSRF."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import re
+import socket
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from kb.auth import hash_password
+from kb.models import User, db
+from tests.conftest import build_app, load_content, make_content_dir
+
+PASSWORD = "correct-paard-batterij"
+CSRF = re.compile(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"')
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message that arrives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.port = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Return the messages delivered to an address."""
+        return [m for m in self.messages if address.lower() in m["X-Envelope-To"].lower()]
+
+    def wait_for(self, match: Callable[[EmailMessage], bool], timeout: float = 10) -> EmailMessage:
+        """Return the first message that matches, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.messages:
+                if match(message):
+                    return message
+            time.sleep(0.05)
+        subjects = [m["Subject"] for m in self.messages]
+        raise AssertionError(f"no matching e-mail arrived; got {subjects}")
+
+
+def body(message: EmailMessage) -> str:
+    """Return the plain-text body of a message."""
+    return message.get_content()
+
+
+def free_port() -> int:
+    """Return a free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_mailbox() -> Iterator[Mailbox]:
+    """Run a real SMTP server on loopback for the duration of the block."""
+    box = Mailbox()
+    box.port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+def mail_config(box: Mailbox) -> dict[str, Any]:
+    """Return app settings that send mail to the test SMTP server."""
+    return {"MAIL_HOST": "127.0.0.1", "MAIL_PORT": box.port, "MAIL_SENDER": "kb@kennisbank.test"}
+
+
+def make_app(tmp: Path, **overrides: Any) -> Flask:
+    """Build an app with the fixture content loaded, on a real SQLite file in tmp."""
+    content = tmp / "content"
+    if not content.exists():
+        make_content_dir(content)
+    app = build_app(tmp, content, **overrides)
+    load_content(app)
+    return app
+
+
+def make_user(
+    app: Flask,
+    role: str = "member",
+    email_address: str | None = None,
+    password: str = PASSWORD,
+    **fields: Any,
+) -> User:
+    """Create an account directly in the database and return it (detached, ids loaded)."""
+    with app.app_context():
+        count = db.session.scalar(select(func.count(User.id)))
+        address = email_address or f"{role}-{count + 1}@example.nl"
+        user = User(
+            email=address,
+            name=fields.pop("name", f"{role.title()} Tester"),
+            organisation=fields.pop("organisation", "Testorganisatie"),
+            password_hash=hash_password(password),
+            role=role,
+            **fields,
+        )
+        db.session.add(user)
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user
+
+
+def csrf(client: FlaskClient, url: str = "/inloggen") -> str:
+    """Return a CSRF token valid for the client's session, read from a page."""
+    page = client.get(url)
+    match = CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def login(client: FlaskClient, address: str, password: str = PASSWORD, **extra: str) -> Any:
+    """Log in through the form; return the response."""
+    token = csrf(client, "/inloggen")
+    return client.post(
+        "/inloggen" + (f"?next={extra.pop('next')}" if "next" in extra else ""),
+        data={"csrf_token": token, "email": address, "password": password},
+    )
+
+
+def docx_bytes() -> bytes:
+    """Return a minimal file that is a DOCX by content."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def odt_bytes() -> bytes:
+    """Return a minimal file that is an ODT by content."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+def valid_submission(**changes: Any) -> dict[str, Any]:
+    """Return form data for a complete, valid submission."""
+    data: dict[str, Any] = {
+        "title": "Schoolmaatschappelijk werk in Utrecht-West",
+        "region": "utrecht",
+        "summary": "Een schoolmaatschappelijk werker per school, betaald door gemeente en swv.",
+        "background": "Leerlingen wachtten **maanden** op hulp.",
+        "approach": "- vaste werker op school\n- korte lijnen met het wijkteam",
+        "results": "Minder verwijzingen naar specialistische hulp.",
+        "lessons": "Begin klein en evalueer elk half jaar.",
+        "partners": "Gemeente Utrecht, swv Utrecht PO, wijkteams.",
+        "themes": ["interprofessioneel-samenwerken", "financiering"],
+        "advice": ["2"],
+        "sectors": ["po"],
+        "contact_name": "Jet de Vries",
+        "contact_email": "jet@regio-utrecht.nl",
+        "organisation": "Samenwerkingsverband Utrecht PO",
+        "consent": "y",
+        "actie": "verzenden",
+    }
+    data.update(changes)
+    return data
+
+
+def submit(client: FlaskClient, data: dict[str, Any], files: list | None = None) -> Any:
+    """Post the submission form with a fresh CSRF token (and optional (bytes, name) files)."""
+    payload = dict(data)
+    payload["csrf_token"] = csrf(client, "/voorbeeld-indienen")
+    if files:
+        payload["attachments"] = [(io.BytesIO(content), name) for content, name in files]
+    return client.post("/voorbeeld-indienen", data=payload, content_type="multipart/form-data")
+
+
+STATUS_LINK = re.compile(r"https?://[^\s\"<]+/inzending/([A-Za-z0-9_-]{20,})")
+
+
+def status_token(text: str) -> str:
+    """Return the private status token from a page or an e-mail."""
+    match = STATUS_LINK.search(text)
+    assert match, "no status link found"
+    return match.group(1)

@@ -117,6 +117,43 @@ def create_user_command(email: str, role: str, name: str, organisation: str) -> 
     click.echo(f"Account aangemaakt: {email} ({role}).")
 
 
+@kb_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database; readers keep the old one until the switch."""
+    import time
+
+    from kb import search
+
+    started = time.perf_counter()
+    count = search.rebuild()
+    seconds = time.perf_counter() - started
+    click.echo(f"Index opnieuw opgebouwd: {count} artikelen in {seconds:.1f} s.")
+
+
+@kb_cli.command("check-index")
+@click.option("--repair", is_flag=True, help="Queue every difference for indexing and apply it.")
+def check_index_command(repair: bool) -> None:
+    """Report differences between the database and the search index; exit 1 if any."""
+    from kb import search
+
+    report = search.check_index()
+    click.echo(f"Index: {report.message}. Wachtrij: {report.pending}.")
+    for label, slugs in (("ontbreekt in de index", report.missing),
+                         ("staat in de index maar is niet gepubliceerd", report.extra),
+                         ("verouderd in de index", report.stale)):  # fmt: skip
+        for slug in slugs:
+            click.echo(f"  {label}: {slug}")
+    if report.clean:
+        click.echo("Database en index komen overeen.")
+        return
+    if repair:
+        search.rebuild()
+        click.echo("Hersteld: index opnieuw opgebouwd.")
+        return
+    click.echo("Verschillen gevonden (herstel met --repair of kb reindex).", err=True)
+    sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the kb command group."""
     app.cli.add_command(kb_cli)

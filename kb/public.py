@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from kb import queries
+from kb import queries, search_views
 from kb.models import Advice, Kind, Region, Theme, db
 from kb.search import health as index_health
 
@@ -56,11 +56,13 @@ def article(slug: str):
         for region in item.regions
         if region.slug not in ("landelijk", "buitenland")
     ]
+    related = queries.related_articles(item)
     return render_template(
         "public/article.html",
         article=item,
         portraits=portraits,
-        related=queries.related_articles(item),
+        related=related,
+        more_like_this=search_views.more_like_this(item, related),
     )
 
 

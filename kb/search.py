@@ -1,81 +1,494 @@
-"""The only module that knows Whoosh: schema, index lifecycle and queries.
+"""The search index: schema, generations, writing after commit, rebuilding and health.
 
-First version: a plain index of published articles with the outbox-driven update cycle. The
-search issue replaces the analysis, facets, snippets and ranking.
+Layout: `INDEX_DIR/CURRENT` names the live generation, a whoosh index in `INDEX_DIR/<gen>/`.
+`rebuild()` builds a new generation while holding the live one's write lock, then replaces
+`CURRENT` atomically, so readers keep the old index until the new one is committed and no
+incremental write can slip between the two. Writers (`process_outbox`) take the live
+generation's lock with a timeout and check `CURRENT` again once they hold it. Readers reuse one
+searcher per thread and open a new one when `CURRENT` changed or `up_to_date()` is false.
+
+Querying (facets, ranking, snippets, suggestions) is in `kb.searching`, query parsing in
+`kb.search_query`, the analysis of Dutch text in `kb.analysis`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, TEXT, Schema
-from whoosh.qparser import MultifieldParser
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+from whoosh.util.filelock import FileLock
 
-from kb.models import Article, IndexOutbox, db
+from kb.analysis import DutchAnalysis, dutch_analyzer, fold, spelling_analyzer
+from kb.models import (
+    Article,
+    IndexOutbox,
+    Kind,
+    Sector,
+    SynonymGroup,
+    Theme,
+    db,
+)
 
 log = logging.getLogger(__name__)
 
-SCHEMA = Schema(id=ID(stored=True, unique=True), title=TEXT(stored=False), body=TEXT)
+FACETS = ("kind", "theme", "advice", "region", "sector")
+POINTER = "CURRENT"
+TEXT_LIMIT = 20_000  # characters of summary + body kept for snippets
+BATCH = 500
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or cannot be read."""
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to set up per app yet; the index is opened lazily."""
+    """Set the search defaults; the index itself is opened lazily, per thread."""
+    app.config.setdefault("INDEX_REBUILD_TIMEOUT", 120.0)
 
 
-def _index_dir() -> Path:
+# --- schema and documents -------------------------------------------------------------------
+
+
+def make_schema(analysis: DutchAnalysis) -> Schema:
+    """Return the index schema; the analyzer (with its compound lexicon) is stored with it."""
+    text = dutch_analyzer(analysis)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        slug=ID(stored=True),
+        version=STORED,
+        text=STORED,
+        title=TEXT(analyzer=text),
+        labels=TEXT(analyzer=text),
+        summary=TEXT(analyzer=text),
+        body=TEXT(analyzer=text),
+        spell=TEXT(analyzer=spelling_analyzer(analysis), phrase=False),
+        kind=ID,
+        theme=KEYWORD,
+        advice=KEYWORD,
+        region=KEYWORD,
+        sector=KEYWORD,
+        updated=NUMERIC(bits=64, sortable=True),
+        title_sort=ID(sortable=True),
+    )
+
+
+def analysis_from_db() -> DutchAnalysis:
+    """Return an analysis whose compound lexicon includes the taxonomy and synonym terms."""
+    words: list[str] = []
+    for group in db.session.scalars(select(SynonymGroup.terms)):
+        words.extend(group)
+    for model in (Theme, Sector):
+        words.extend(db.session.scalars(select(model.label)))
+    words.extend(db.session.scalars(select(Kind.label)))
+    return DutchAnalysis(words)
+
+
+def article_labels(article: Article) -> str:
+    """Return the taxonomy words a reader may search for: kind, themes, adviezen, regions."""
+    parts = [article.kind.label, article.kind.plural]
+    parts += [t.label for t in article.themes]
+    parts += [f"advies {a.number} {a.label}" for a in article.advice]
+    for region in article.regions:
+        parts += [region.name, *region.aliases, *region.provinces, *region.municipalities]
+    parts += [s.label for s in article.sectors]
+    return " · ".join(parts)
+
+
+def document(article: Article) -> dict[str, Any]:
+    """Return the index document of a published article (with a version for check-index)."""
+    labels = article_labels(article)
+    doc: dict[str, Any] = {
+        "id": str(article.id),
+        "slug": article.slug,
+        "title": article.title,
+        "labels": labels,
+        "summary": article.summary,
+        "body": article.body_text,
+        "kind": article.kind.slug,
+        "theme": " ".join(t.slug for t in article.themes),
+        "advice": " ".join(str(a.number) for a in article.advice),
+        "region": " ".join(r.slug for r in article.regions),
+        "sector": " ".join(s.slug for s in article.sectors),
+        "updated": int(article.updated_at.timestamp()),
+        "title_sort": fold(article.title),
+    }
+    doc["version"] = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:20]
+    doc["spell"] = f"{article.title}\n{labels}\n{article.summary}\n{article.body_text}"
+    doc["text"] = f"{article.summary}\n\n{article.body_text}"[:TEXT_LIMIT]
+    return doc
+
+
+def _published(ids: list[int] | None = None) -> Iterator[Article]:
+    """Yield published articles with their taxonomy, in batches (all of them when ids is None)."""
+    stmt = (
+        select(Article)
+        .where(Article.status == "published")
+        .options(
+            selectinload(Article.themes),
+            selectinload(Article.regions),
+            selectinload(Article.advice),
+            selectinload(Article.sectors),
+        )
+        .order_by(Article.id)
+    )
+    if ids is not None:
+        for start in range(0, len(ids), BATCH):
+            yield from db.session.scalars(stmt.where(Article.id.in_(ids[start : start + BATCH])))
+        return
+    last = 0
+    while True:
+        batch = list(db.session.scalars(stmt.where(Article.id > last).limit(BATCH)))
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id
+
+
+# --- generations ----------------------------------------------------------------------------
+
+
+def index_root() -> Path:
+    """Return the configured index directory."""
     return Path(current_app.config["INDEX_DIR"])
 
 
-def _open_or_create() -> whoosh_index.Index:
-    directory = _index_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(directory)):
-        return whoosh_index.open_dir(str(directory))
-    return whoosh_index.create_in(str(directory), SCHEMA)
+def current_generation(root: Path) -> str | None:
+    """Return the name of the live generation, or None when there is none."""
+    try:
+        name = (root / POINTER).read_text().strip()
+    except OSError:
+        return None
+    return name if name and "/" not in name and not name.startswith(".") else None
+
+
+def _switch_to(root: Path, name: str) -> None:
+    """Make name the live generation in one atomic rename."""
+    tmp = root / f".{POINTER}.{os.getpid()}.tmp"
+    with open(tmp, "w") as handle:
+        handle.write(name)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, root / POINTER)
+    directory = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def open_generation(root: Path, name: str | None) -> whoosh_index.Index:
+    """Open a generation; raise IndexUnavailable when it is missing or unreadable."""
+    if name is None:
+        raise IndexUnavailable("index ontbreekt")
+    path = root / name
+    if not whoosh_index.exists_in(str(path)):
+        raise IndexUnavailable(f"index ontbreekt ({name})")
+    try:
+        return whoosh_index.open_dir(str(path))
+    except Exception as exc:  # any unreadable table of contents means a corrupt index
+        raise IndexUnavailable(f"index beschadigd: {exc.__class__.__name__}") from exc
+
+
+def _cleanup(root: Path, keep: set[str]) -> None:
+    """Remove generations other than keep (the live one and the one before it)."""
+    for path in root.iterdir():
+        if path.is_dir() and path.name.startswith("g") and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def _file_lock(path: Path, timeout: float) -> Iterator[bool]:
+    lock = FileLock(str(path))
+    deadline = time.monotonic() + timeout
+    while not lock.acquire(False):
+        if time.monotonic() >= deadline:
+            yield False
+            return
+        time.sleep(0.05)
+    try:
+        yield True
+    finally:
+        lock.release()
+
+
+# --- readers --------------------------------------------------------------------------------
+
+
+@dataclass
+class ReaderState:
+    """One thread's open searcher on one index, with caches that live as long as it does."""
+
+    root: Path
+    generation: str
+    index: whoosh_index.Index
+    searcher: Searcher
+    caches: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def analysis(self) -> DutchAnalysis:
+        """Return the analysis the index was built with."""
+        return self.index.schema["body"].analyzer[-1].analysis
+
+    def close(self) -> None:
+        """Close the searcher (its files stay valid for anyone else)."""
+        try:
+            self.searcher.close()
+        except Exception:  # closing a searcher on a removed generation may fail; nothing to keep
+            log.debug("searcher close failed", exc_info=True)
+
+
+_local = threading.local()
+
+
+def reader() -> ReaderState:
+    """Return this thread's searcher, reopened when the index changed; recover when broken."""
+    try:
+        return _reader()
+    except IndexUnavailable as exc:
+        log.warning("Index onbruikbaar (%s); opnieuw opbouwen", exc)
+        recover()
+        return _reader()
+
+
+def _reader() -> ReaderState:
+    root = index_root()
+    states: dict[Path, ReaderState] = _local.__dict__.setdefault("states", {})
+    generation = current_generation(root)
+    state = states.get(root)
+    if state is not None and state.generation == generation:
+        try:
+            # Never refresh(): a fresh searcher is the only way to see a merge correctly.
+            if state.searcher.up_to_date():
+                return state
+        except Exception:  # the generation was removed under us; open the live one
+            log.debug("up_to_date failed", exc_info=True)
+    if state is not None:
+        state.close()
+        del states[root]
+    index = open_generation(root, generation)
+    try:
+        searcher = index.searcher()
+    except Exception as exc:  # missing or truncated segment files
+        raise IndexUnavailable(f"index beschadigd: {exc.__class__.__name__}") from exc
+    state = ReaderState(root, generation or "", index, searcher)
+    states[root] = state
+    return state
+
+
+# --- writing --------------------------------------------------------------------------------
 
 
 def process_outbox() -> int:
-    """Index every article waiting in the outbox, then remove the handled rows."""
-    rows = list(db.session.scalars(select(IndexOutbox).order_by(IndexOutbox.id)))
-    if not rows:
+    """Apply waiting index work after a commit; a locked index leaves the rows for later."""
+    if db.session.scalar(select(IndexOutbox.id).limit(1)) is None:
         return 0
-    ix = _open_or_create()
-    writer = ix.writer(timeout=current_app.config["INDEX_WRITER_TIMEOUT"])
-    ids = sorted({r.article_id for r in rows})
+    root = index_root()
+    for _attempt in range(3):
+        generation = current_generation(root)
+        try:
+            ix = open_generation(root, generation)
+        except IndexUnavailable as exc:
+            log.warning("Index onbruikbaar bij bijwerken (%s); opnieuw opbouwen", exc)
+            return recover()
+        try:
+            writer = ix.writer(timeout=current_app.config["INDEX_WRITER_TIMEOUT"])
+        except LockError:
+            _note_failure("index bezet door een andere schrijver (LockError)")
+            log.warning("Index bezet; %s blijft in de wachtrij", _pending())
+            return 0
+        if current_generation(root) != generation:  # a rebuild switched while we waited
+            writer.cancel()
+            continue
+        try:
+            count, handled = _apply(writer)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        db.session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(handled)))
+        db.session.commit()
+        return count
+    return 0
+
+
+def _apply(writer: Any) -> tuple[int, list[int]]:
+    """Write the outbox's articles into an open writer; return (articles, outbox row ids)."""
+    rows = db.session.execute(select(IndexOutbox.id, IndexOutbox.article_id)).all()
+    ids = sorted({article_id for _, article_id in rows})
+    published = {a.id: a for a in _published(ids)}
     for article_id in ids:
-        article = db.session.get(Article, article_id)
-        if article is None or not article.is_published:
+        article = published.get(article_id)
+        if article is None:
             writer.delete_by_term("id", str(article_id))
         else:
-            writer.update_document(
-                id=str(article.id),
-                title=article.title,
-                body=f"{article.summary} {article.body_text}",
-            )
-    writer.commit()
-    for row in rows:
-        db.session.delete(row)
+            writer.update_document(**document(article))
+    return len(ids), [row_id for row_id, _ in rows]
+
+
+def _note_failure(message: str) -> None:
+    db.session.execute(
+        update(IndexOutbox).values(attempts=IndexOutbox.attempts + 1, last_error=message[:500])
+    )
     db.session.commit()
-    return len(ids)
 
 
-def search_ids(q: str, limit: int = 50) -> list[int]:
-    """Return ids of published articles matching q, best first."""
-    ix = _open_or_create()
-    with ix.searcher() as searcher:
-        query = MultifieldParser(["title", "body"], ix.schema).parse(q)
-        return [int(hit["id"]) for hit in searcher.search(query, limit=limit)]
+def _pending() -> str:
+    return f"{db.session.scalar(select(func.count(IndexOutbox.id)))} wachtende artikel(en)"
+
+
+def rebuild(force: bool = True) -> int:
+    """Build a new generation from the database and switch to it atomically.
+
+    With force=False (recovery) nothing happens when the live index turns out to be healthy
+    once the rebuild lock is ours: another process repaired it first.
+    """
+    root = index_root()
+    root.mkdir(parents=True, exist_ok=True)
+    timeout = current_app.config["INDEX_REBUILD_TIMEOUT"]
+    with _file_lock(root / "REBUILD_LOCK", timeout) as locked:
+        if not locked:
+            raise LockError("een andere herbouw loopt nog")
+        old_name = current_generation(root)
+        if not force and check_health(root)[0]:
+            return 0
+        try:
+            old = open_generation(root, old_name)
+        except IndexUnavailable:
+            old = None
+        with _old_writes_blocked(old, timeout):
+            name = f"g{time.time_ns():x}{os.getpid():x}"
+            count = _build(root / name)
+            _switch_to(root, name)
+        _cleanup(root, {name, old_name or name})
+    log.info("Index opnieuw opgebouwd: %d artikelen (%s)", count, name)
+    process_outbox()  # work queued while the old index was blocked goes into the new one
+    return count
+
+
+@contextmanager
+def _old_writes_blocked(old: whoosh_index.Index | None, timeout: float) -> Iterator[None]:
+    """Hold the old generation's write lock so no write lands there during the build."""
+    if old is None:
+        yield
+        return
+    lock = old.lock("WRITELOCK")
+    deadline = time.monotonic() + timeout
+    while not lock.acquire(False):
+        if time.monotonic() >= deadline:
+            raise LockError("de oude index blijft bezet")
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _build(path: Path) -> int:
+    path.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(path), make_schema(analysis_from_db()))
+    writer = ix.writer(limitmb=256)
+    count = 0
+    try:
+        for article in _published():
+            writer.add_document(**document(article))
+            count += 1
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    return count
+
+
+def recover() -> int:
+    """Rebuild a missing or corrupt index unless another process already did."""
+    return rebuild(force=False)
+
+
+# --- health and consistency -----------------------------------------------------------------
+
+
+def check_health(root: Path) -> tuple[bool, str]:
+    """Open the live generation afresh and read a little of everything."""
+    try:
+        ix = open_generation(root, current_generation(root))
+        with ix.searcher() as searcher:
+            count = searcher.doc_count()
+            reader_ = searcher.reader()
+            for kind in list(reader_.lexicon("kind"))[:1]:
+                first = next(iter(reader_.postings("kind", kind).all_ids()), None)
+                if first is not None:
+                    searcher.stored_fields(first)
+            return True, f"{count} artikelen in de index"
+    except IndexUnavailable as exc:
+        return False, str(exc)
+    except Exception as exc:  # any read failure means the files are damaged
+        return False, f"index beschadigd: {exc.__class__.__name__}"
 
 
 def health() -> tuple[bool, str]:
-    """Tell whether the index can be opened."""
+    """Tell whether the index is usable; a broken one is reported and then rebuilt."""
+    ok, message = check_health(index_root())
+    if ok:
+        return True, message
     try:
-        ix = _open_or_create()
-        with ix.searcher() as searcher:
-            return True, f"{searcher.doc_count()} artikelen in de index"
-    except Exception as exc:  # any failure to open means unhealthy
-        return False, f"index onbruikbaar: {exc}"
+        recover()
+        return False, f"{message}; opnieuw opgebouwd"
+    except Exception as exc:  # report, never raise, from the health check
+        log.exception("Index herstellen mislukt")
+        return False, f"{message}; herstel mislukt: {exc.__class__.__name__}"
+
+
+@dataclass
+class IndexReport:
+    """Differences between the database and the index."""
+
+    healthy: bool
+    message: str
+    missing: list[str] = field(default_factory=list)  # published, not in the index
+    extra: list[str] = field(default_factory=list)  # in the index, not published
+    stale: list[str] = field(default_factory=list)  # in the index with an old version
+    pending: int = 0  # outbox rows still waiting
+
+    @property
+    def clean(self) -> bool:
+        """Tell whether database and index agree."""
+        return self.healthy and not (self.missing or self.extra or self.stale)
+
+
+def check_index() -> IndexReport:
+    """Compare every published article with its index document."""
+    root = index_root()
+    healthy, message = check_health(root)
+    pending = db.session.scalar(select(func.count(IndexOutbox.id))) or 0
+    report = IndexReport(healthy, message, pending=pending)
+    if not healthy:
+        return report
+    ix = open_generation(root, current_generation(root))
+    with ix.searcher() as searcher:
+        indexed = {f["id"]: (f["slug"], f["version"]) for f in searcher.all_stored_fields()}
+    for article in _published():
+        entry = indexed.pop(str(article.id), None)
+        if entry is None:
+            report.missing.append(article.slug)
+        elif entry[1] != document(article)["version"]:
+            report.stale.append(article.slug)
+    report.extra = sorted(slug for slug, _ in indexed.values())
+    return report

@@ -1,0 +1,322 @@
+"""Dutch text analysis for search: folding, stop words, compounds, stemming and snippets.
+
+One `DutchAnalysis` turns a word into the terms the index holds for it:
+
+- case and accents are folded (`Fryslân` -> `fryslan`, `creëren` -> `creeren`);
+- a hyphenated word is indexed as its joined form and as its pieces
+  (`onderwijs-zorgarrangementen` -> `onderwijszorgarrangementen`, `onderwijs`, `zorgarrangementen`);
+- a compound made of known words is also indexed as its parts
+  (`onderwijszorgarrangement` -> `onderwijs`, `zorg`, `arrangement`), so the three spellings of a
+  compound find each other; the parts come from a lexicon of domain words plus the taxonomy;
+- `18+` and `18-` become `18plus` and `18min`; numbers stay terms of their own;
+- every term is stemmed with the Snowball Dutch stemmer.
+
+The whoosh glue (tokenizer and filter) is at the bottom; the rest is plain Python so snippets,
+the query builder and the benchmark's FTS5 baseline use exactly the same rules.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markupsafe import Markup
+from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.lang import stemmer_for_language
+from whoosh.lang.stopwords import stoplists
+
+WORD_PATTERN = r"\d+[+\-](?![\w+\-])|\w+(?:['’\-‐–]\w+)*"
+TOKEN_RE = re.compile(WORD_PATTERN)
+_JOINERS = re.compile(r"['’\-‐–]")
+
+# Whoosh's Dutch stop list minus words that carry meaning here ("Mét andere ogen", "van denken
+# naar doen", "onder regie").
+STOP_WORDS = frozenset(stoplists["nl"]) - {"andere", "doen", "onder", "meer", "zelf", "wezen"}
+
+# Parts that compounds in this field are made of. Taxonomy words are added when a schema is made.
+DOMAIN_WORDS = """
+onderwijs zorg jeugd hulp jeugdhulp jeugdzorg arrangement school scholen team wijk kind kinder
+ouder ouders jongere jongeren leerling student werk werker werkers plan gezin coach coaches
+specialist verpleegkundige agent netwerk regio gemeente beleid samenwerking verband traject
+begeleider begeleiding ondersteuning overleg maatschappelijk passend speciaal praktijk voorbeeld
+portret thuis zitter zitters verzuim leerplicht ambtenaar budget financiering monitor dashboard
+indicator visie agenda coalitie toeleiding arbeid markt opleiding entree beroep preventie
+signalering klimaat afspraak afspraken professional professionals functionaris brug centrum
+kennis deling overdracht lijn doorgaande ontwikkel ontwikkeling kansen gelijkheid partner
+partners tafel café cafe sprint pilot model matrix instrument methode aanpak programma project
+expertise jeugdarts arts zorgplicht dekkend opvang dag dagbesteding besteding voorziening
+consulent teams leraar leraren docent docenten mentor mentoren
+thuiszitter vrijstelling vrijstellingen leerlingen werkgever werkgevers baan banen stage
+stages wajong participatie wet gezondheid gezondheidszorg vroeg school wijkteam verwijs index
+vangnet huis huisarts psycholoog psychiater gedrag gedrags problemen probleem aanbod inkoop
+contract kosten baten analyse cijfers data dienst diensten loket zorgloket wijkteams basis
+elementen element kader kaders regie bestuur bestuurder bestuurders directeur directie
+"""
+
+
+def fold(text: str) -> str:
+    """Lower-case text and strip accents (`Fryslân` -> `fryslan`)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_dutch_stem = stemmer_for_language("nl")
+
+
+_LEADING_DIGITS = re.compile(r"(\d+)(.*)")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Return the Snowball Dutch stem of a folded word (cached: words repeat a lot)."""
+    numeric = _LEADING_DIGITS.fullmatch(word)
+    if numeric:  # "17jarigen" -> "17" + stem("jarigen"), so 17-jarige and 17-jarigen meet
+        digits, rest = numeric.groups()
+        return digits + _dutch_stem(rest) if rest else digits
+    return _dutch_stem(word)
+
+
+@dataclass(frozen=True)
+class WordTerms:
+    """The index terms of one word: its joined form, its pieces and its smallest parts."""
+
+    joined: str
+    leaves: tuple[str, ...]
+    pieces: tuple[str, ...] = ()
+
+    def all_terms(self) -> tuple[str, ...]:
+        """Return every distinct term, joined form first."""
+        return tuple(dict.fromkeys((self.joined, *self.pieces, *self.leaves)))
+
+
+class DutchAnalysis:
+    """Word -> terms, with a compound lexicon; results are cached per instance."""
+
+    def __init__(self, extra_words: Iterable[str] = ()) -> None:
+        words = set(DOMAIN_WORDS.split())
+        for text in extra_words:
+            words.update(w for w in (fold(t) for t in TOKEN_RE.findall(text)) if len(w) >= 4)
+        self.words = frozenset(words)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.lexicon = frozenset(self.words | {stem(w) for w in self.words})
+        self._cache: dict[str, WordTerms | None] = {}
+        self._split_cache: dict[str, tuple[str, ...] | None] = {}
+        self._spell_cache: dict[str, list[str]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        # The index pickles its schema; caches are rebuilt on load.
+        return {"words": self.words}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.words = state["words"]  # type: ignore[assignment]
+        self._reset()
+
+    def terms(self, token: str) -> WordTerms | None:
+        """Return the index terms of one token, or None for a stop word."""
+        cached = self._cache.get(token, False)
+        if cached is not False:
+            return cached  # type: ignore[return-value]
+        result = self._terms(token)
+        if len(self._cache) < 500_000:
+            self._cache[token] = result
+        return result
+
+    def _terms(self, token: str) -> WordTerms | None:
+        word = fold(token)
+        if word in STOP_WORDS:
+            return None
+        if word[-1] in "+-" and word[:-1].isdigit():
+            return WordTerms(word[:-1] + ("plus" if word[-1] == "+" else "min"), ())
+        pieces = [p for p in _JOINERS.split(word) if p]
+        if not pieces:
+            return None
+        joined = "".join(pieces)
+        leaves: list[str] = []
+        for piece in pieces:
+            leaves.extend(self.split(piece) or (piece,))
+        stems = tuple(stem(p) for p in leaves)
+        joined_stem = stem(joined)
+        if stems == (joined_stem,):
+            stems = ()
+        # Pieces that are neither the joined form nor a part would otherwise be lost
+        # ("zorgarrangement" in "onderwijs-zorgarrangement"); the rest would count twice.
+        piece_stems = (
+            tuple(
+                s
+                for s in dict.fromkeys(stem(p) for p in pieces)
+                if s not in stems and s != joined_stem
+            )
+            if len(pieces) > 1
+            else ()
+        )
+        return WordTerms(joined_stem, stems, piece_stems)
+
+    def _known(self, word: str) -> bool:
+        return len(word) >= 3 and (word in self.lexicon or stem(word) in self.lexicon)
+
+    def split(self, word: str) -> tuple[str, ...] | None:
+        """Split a compound into known parts (`zorgarrangement` -> zorg, arrangement), or None."""
+        if word in self._split_cache:
+            return self._split_cache[word]
+        result = None
+        if len(word) >= 8 and not word.isdigit():
+            # Longest known modifier first ("onderwijs|zorgarrangement", never "onder|wijs...");
+            # both sides are split as far as they go, so every spelling yields the same parts.
+            for cut in range(len(word) - 4, 3, -1):
+                left, right = word[:cut], word[cut:]
+                if not self._known(left):
+                    continue
+                rest = self.split(right) or ((right,) if self._known(right) else None)
+                if rest:
+                    result = (*(self.split(left) or (left,)), *rest)
+                    break
+        self._split_cache[word] = result
+        return result
+
+    def spell_words(self, token: str) -> list[str]:
+        """Return the folded, unstemmed words of a token for spelling suggestions."""
+        cached = self._spell_cache.get(token)
+        if cached is None:
+            cached = self._spell_words(token)
+            if len(self._spell_cache) < 500_000:
+                self._spell_cache[token] = cached
+        return cached
+
+    def _spell_words(self, token: str) -> list[str]:
+        word = fold(token)
+        pieces = [p for p in _JOINERS.split(word) if len(p) >= 3 and not p.isdigit()]
+        if len(pieces) > 1:
+            pieces.append("".join(pieces))
+        return pieces
+
+
+# --- snippets -------------------------------------------------------------------------------
+
+
+def snippet(
+    analysis: DutchAnalysis, text: str, wanted: frozenset[str], enough: int = 3, width: int = 220
+) -> Markup:
+    """Return an escaped excerpt of text around the query terms, with matches in <mark>.
+
+    Work is bounded: scanning stops at the first window holding every wanted term, or after
+    12,000 characters, so a long article costs no more than a short one.
+    """
+    matches: list[tuple[int, str]] = []
+    best: tuple[int, int] = (0, -1)  # (distinct terms in window, index of first match)
+    limit = 12_000
+    for found in TOKEN_RE.finditer(text, 0, min(len(text), limit)):
+        terms = analysis.terms(found.group())
+        if terms is None:
+            continue
+        hit = wanted.intersection(terms.all_terms())
+        if not hit:
+            continue
+        matches.append((found.start(), next(iter(hit))))
+        first = len(matches) - 1
+        while first > 0 and matches[first - 1][0] >= found.end() - width:
+            first -= 1
+        distinct = len({m[1] for m in matches[first:]})
+        if distinct > best[0]:
+            best = (distinct, first)
+            if distinct >= enough:
+                break
+    if best[1] < 0:
+        return _plain_excerpt(text, width)
+    start = matches[best[1]][0]
+    start = max(0, text.rfind(" ", 0, max(0, start - 40)) + 1) if start > 40 else 0
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    parts: list[str] = ["… " if start > 0 else ""]
+    cursor = start
+    for found in TOKEN_RE.finditer(text, start, end):  # mark every match inside the window
+        terms = analysis.terms(found.group())
+        if terms is None or wanted.isdisjoint(terms.all_terms()):
+            continue
+        parts.append(html.escape(text[cursor : found.start()]))
+        parts.append(f"<mark>{html.escape(found.group())}</mark>")
+        cursor = found.end()
+    parts.append(html.escape(text[cursor:end]))
+    parts.append(" …" if end < len(text) else "")
+    return Markup("".join(parts))  # noqa: S704 (every piece of text above is escaped)
+
+
+def _plain_excerpt(text: str, width: int) -> Markup:
+    if len(text) <= width:
+        return Markup(html.escape(text))  # noqa: S704
+    cut = text.rfind(" ", 0, width)
+    return Markup(html.escape(text[: cut if cut > 0 else width]) + " …")  # noqa: S704
+
+
+# --- whoosh glue ----------------------------------------------------------------------------
+
+
+class DutchFilter(Filter):
+    """Whoosh filter: each token becomes its joined term, its pieces and its compound parts.
+
+    Parts get consecutive positions so a quoted phrase can match inside a compound; the joined
+    form shares the position of its first part.
+    """
+
+    is_morph = True
+
+    def __init__(self, analysis: DutchAnalysis) -> None:
+        self.analysis = analysis
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DutchFilter) and other.analysis.words == self.analysis.words
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        """Yield the terms of every token, renumbering positions."""
+        pos = 0
+        terms_of = self.analysis.terms
+        for token in tokens:
+            terms = terms_of(token.text)
+            if terms is None:
+                continue
+            base = pos
+            token.pos = base
+            token.text = terms.joined
+            yield token
+            for piece in terms.pieces:
+                token.text = piece
+                yield token
+            for offset, leaf in enumerate(terms.leaves):
+                token.pos = base + offset
+                token.text = leaf
+                yield token
+            pos = base + max(1, len(terms.leaves))
+
+
+class SpellFilter(Filter):
+    """Whoosh filter: folded, unstemmed words (the vocabulary "Bedoelde u" suggests from)."""
+
+    def __init__(self, analysis: DutchAnalysis) -> None:
+        self.analysis = analysis
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SpellFilter)
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        """Yield each token's spelling words."""
+        for token in tokens:
+            for word in self.analysis.spell_words(token.text):
+                token.text = word
+                yield token
+
+
+def dutch_analyzer(analysis: DutchAnalysis):  # noqa: ANN201 (a whoosh CompositeAnalyzer)
+    """Return the whoosh analyzer for Dutch text fields."""
+    return RegexTokenizer(WORD_PATTERN) | DutchFilter(analysis)
+
+
+def spelling_analyzer(analysis: DutchAnalysis):  # noqa: ANN201
+    """Return the whoosh analyzer for the spelling vocabulary field."""
+    return RegexTokenizer(WORD_PATTERN) | SpellFilter(analysis)

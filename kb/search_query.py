@@ -1,0 +1,210 @@
+"""Turn what a reader typed into a whoosh query: words, "phrases", -exclusions and synonyms.
+
+The syntax is deliberately small and forgiving: a balanced pair of double quotes makes a phrase,
+a leading minus excludes a word or phrase, everything else is plain words. Anything else
+(unbalanced quotes, brackets, a lone `*`, boolean words, 2,000 characters) is just text, so no
+input can raise. Synonym groups come from the database and are applied here, per query, so an
+editor's change to `synonyms.yml` needs no reindex.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from whoosh import query as wq
+from whoosh.support.levenshtein import distance
+
+from kb.analysis import TOKEN_RE, DutchAnalysis, WordTerms, fold
+
+MAX_QUERY_CHARS = 2000
+MAX_WORDS = 24  # more words add nothing to relevance, only cost
+# Title above labels (theme, region, advies) above summary above body.
+FIELD_BOOSTS = {"title": 6.0, "labels": 3.0, "summary": 2.0, "body": 1.0}
+PHRASE_FIELDS = ("title", "summary", "body")
+_PHRASE = re.compile(r'(^|\s)(-?)"([^"]*)"')
+
+
+@dataclass
+class ParsedQuery:
+    """The reader's query split into plain words, phrases and exclusions (raw tokens)."""
+
+    words: list[str] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+    excluded: list[list[str]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        """Tell whether nothing positive was asked for."""
+        return not self.words and not self.phrases
+
+
+def parse(text: str) -> ParsedQuery:
+    """Split a query string; never raises, whatever the input."""
+    text = (text or "")[:MAX_QUERY_CHARS]
+    parsed = ParsedQuery()
+
+    def take_phrase(match: re.Match[str]) -> str:
+        tokens = TOKEN_RE.findall(match.group(3))
+        if tokens:
+            (parsed.excluded if match.group(2) else parsed.phrases).append(tokens[:MAX_WORDS])
+        return " "
+
+    rest = _PHRASE.sub(take_phrase, text).replace('"', " ")
+    for chunk in rest.split():
+        tokens = TOKEN_RE.findall(chunk)
+        if not tokens:
+            continue
+        if chunk.startswith("-") and not chunk[1:2].isspace():
+            parsed.excluded.append(tokens)
+        else:
+            parsed.words.extend(tokens)
+    # Repeating a word adds nothing but cost.
+    parsed.words = list(dict.fromkeys(parsed.words))[:MAX_WORDS]
+    return parsed
+
+
+# --- synonyms -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Synonym groups keyed by the analysed form of each of their terms."""
+
+    groups: tuple[tuple[tuple[WordTerms, ...], ...], ...]
+    index: dict[tuple[str, ...], int]
+    longest: int
+
+
+@lru_cache(maxsize=8)
+def compile_synonyms(analysis: DutchAnalysis, groups: tuple[tuple[str, ...], ...]) -> Synonyms:
+    """Analyse every synonym term once; cached until the groups in the database change."""
+    compiled: list[tuple[tuple[WordTerms, ...], ...]] = []
+    index: dict[tuple[str, ...], int] = {}
+    longest = 1
+    for number, group in enumerate(groups):
+        terms = []
+        for term in group:
+            words = tuple(t for t in map(analysis.terms, TOKEN_RE.findall(term)) if t is not None)
+            if not words:
+                continue
+            terms.append(words)
+            index.setdefault(tuple(w.joined for w in words), number)
+            longest = max(longest, len(words))
+        compiled.append(tuple(terms))
+    return Synonyms(tuple(compiled), index, longest)
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+@dataclass
+class BuiltQuery:
+    """A whoosh query plus the terms a snippet should mark."""
+
+    query: wq.Query
+    wanted: frozenset[str]
+    word_count: int
+
+
+PART_WEIGHT = 0.4  # a compound found through its parts ranks below the compound itself
+
+
+def _fields(term: str, weight: float = 1.0) -> wq.Query:
+    return wq.Or(
+        [wq.Term(name, term, boost=boost * weight) for name, boost in FIELD_BOOSTS.items()]
+    )
+
+
+def _word(terms: WordTerms, wanted: set[str]) -> wq.Query:
+    """One word: its joined form, or all of its parts (so compounds meet their spaced forms)."""
+    wanted.add(terms.joined)
+    wanted.update(terms.leaves)
+    if len(terms.leaves) < 2:
+        return _fields(terms.joined)
+    parts = wq.And([_fields(leaf, PART_WEIGHT) for leaf in terms.leaves])
+    return wq.Or([_fields(terms.joined), parts])
+
+
+def _words(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
+    clauses = [_word(w, wanted) for w in words]
+    return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+
+
+def _phrase(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
+    sequence: list[str] = []
+    for w in words:
+        sequence.extend(w.leaves or (w.joined,))
+        wanted.add(w.joined)
+        wanted.update(w.leaves)
+    if len(sequence) == 1:
+        return _fields(sequence[0])
+    return wq.Or([wq.Phrase(name, sequence) for name in PHRASE_FIELDS])
+
+
+def analyse(analysis: DutchAnalysis, tokens: Iterable[str]) -> list[WordTerms]:
+    """Return the terms of each token, leaving out stop words."""
+    return [t for t in map(analysis.terms, tokens) if t is not None]
+
+
+def build(
+    analysis: DutchAnalysis, parsed: ParsedQuery, synonyms: Synonyms, match_all: bool = True
+) -> BuiltQuery:
+    """Build the whoosh query: all words (or any, when match_all is False), synonyms expanded."""
+    wanted: set[str] = set()
+    clauses: list[wq.Query] = []
+    words = analyse(analysis, parsed.words)
+    position = 0
+    while position < len(words):
+        span, group = 1, None
+        for length in range(min(synonyms.longest, len(words) - position), 0, -1):
+            key = tuple(w.joined for w in words[position : position + length])
+            if key in synonyms.index:
+                span, group = length, synonyms.index[key]
+                break
+        if group is None:
+            clauses.append(_word(words[position], wanted))
+        else:
+            clauses.append(wq.Or([_words(term, wanted) for term in synonyms.groups[group]]))
+        position += span
+    for tokens in parsed.phrases:
+        phrase_words = analyse(analysis, tokens)
+        if phrase_words:
+            clauses.append(_phrase(phrase_words, wanted))
+    if not clauses:
+        positive: wq.Query = wq.Every()
+    elif len(clauses) == 1:
+        positive = clauses[0]
+    else:
+        positive = wq.And(clauses) if match_all else wq.Or(clauses)
+    excluded = [_phrase(w, set()) for w in (analyse(analysis, t) for t in parsed.excluded) if w]
+    if excluded:
+        positive = wq.AndNot(positive, wq.Or(excluded))
+    return BuiltQuery(positive, frozenset(wanted), len(clauses))
+
+
+# --- spelling -------------------------------------------------------------------------------
+
+
+def correct_word(reader: object, word: str, known: set[str]) -> str | None:
+    """Return a likelier spelling of one word from the index vocabulary, or None."""
+    folded = fold(word)
+    if len(folded) < 4 or not folded.isalpha() or folded in known:
+        return None
+    if reader.doc_frequency("spell", folded):  # type: ignore[attr-defined]
+        return None
+    maxdist = 1 if len(folded) <= 5 else 2
+    candidates = []
+    for candidate in reader.terms_within("spell", folded, maxdist, prefix=1):  # type: ignore[attr-defined]
+        frequency = reader.doc_frequency("spell", candidate)  # type: ignore[attr-defined]
+        candidates.append((distance(folded, candidate), -frequency, candidate))
+    return min(candidates)[2] if candidates else None
+
+
+def corrected_text(text: str, corrections: dict[str, str]) -> str:
+    """Return the query text with each misspelled word replaced (first occurrence)."""
+    for wrong, right in corrections.items():
+        text = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, text, count=1)
+    return text

@@ -1,0 +1,292 @@
+"""Run a search: match, facet counts, ranking, snippets and "Bedoelde u".
+
+Returns article ids in rank order; the caller loads the rows from the database. Facet counts use
+bit sets cached per searcher (one Python int per facet value, bit n = document n), so counting
+every facet with the other facets' filters applied is a handful of `&` and `bit_count()` calls.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+from whoosh import query as wq
+
+from kb.analysis import WordTerms, fold, snippet
+from kb.models import SynonymGroup, db
+from kb.search import FACETS, ReaderState, reader
+from kb.search_query import (
+    BuiltQuery,
+    ParsedQuery,
+    Synonyms,
+    build,
+    compile_synonyms,
+    correct_word,
+    corrected_text,
+    parse,
+)
+
+SORTS = ("relevance", "newest", "title")
+_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+
+
+@dataclass
+class SearchResult:
+    """What a search found: ids in rank order and everything the page shows around them."""
+
+    ids: list[int]
+    total: int
+    facets: dict[str, dict[str, int]]
+    snippets: dict[int, Markup] = field(default_factory=dict)
+    suggestion: str | None = None  # a corrected query, for "Bedoelde u ...?"
+    corrected: bool = False  # the results are for the suggestion (the query itself found none)
+    match_all: bool = True  # False: no article had every word, these have some
+    unfiltered_total: int | None = None  # on zero results with filters: the count without them
+
+
+# --- per-searcher caches --------------------------------------------------------------------
+
+
+def _facet_bits(state: ReaderState) -> dict[str, dict[str, int]]:
+    """Return facet -> value -> bit set of live documents, built once per searcher."""
+    cached = state.caches.get("facets")
+    if cached is None:
+        r = state.searcher.reader()
+        live = _to_bits(r.all_doc_ids(), r.doc_count_all())
+        cached = {"": {"": live}}
+        for name in FACETS:
+            values = {}
+            for value in r.lexicon(name):
+                bits = _to_bits(r.postings(name, value).all_ids(), r.doc_count_all()) & live
+                if bits:
+                    values[value.decode()] = bits
+            cached[name] = values
+        state.caches["facets"] = cached
+    return cached
+
+
+def _column(state: ReaderState, name: str) -> list[Any]:
+    """Return a sortable column as a list indexed by document number, cached per searcher."""
+    cached = state.caches.get(name)
+    if cached is None:
+        cached = list(state.searcher.reader().column_reader(name))
+        state.caches[name] = cached
+    return cached
+
+
+def _to_bits(docnums: Any, size: int) -> int:
+    buffer = bytearray((size >> 3) + 1)
+    for doc in docnums:
+        buffer[doc >> 3] |= 1 << (doc & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _from_bits(bits: int) -> list[int]:
+    docs: list[int] = []
+    for offset, byte in enumerate(bits.to_bytes((bits.bit_length() >> 3) + 1, "little")):
+        if byte:
+            base = offset << 3
+            docs.extend(base + bit for bit in _BITS[byte])
+    return docs
+
+
+def _synonyms(state: ReaderState) -> Synonyms:
+    groups = tuple(tuple(g) for g in db.session.scalars(select(SynonymGroup.terms)))
+    return compile_synonyms(state.analysis, groups)
+
+
+# --- the search -----------------------------------------------------------------------------
+
+
+def search(
+    text: str,
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+) -> SearchResult:
+    """Search published articles; values within a facet OR, facets AND."""
+    state = reader()
+    filters = {k: [str(v) for v in vs] for k, vs in (filters or {}).items() if k in FACETS and vs}
+    parsed = parse(text)
+    synonyms = _synonyms(state)
+    built = build(state.analysis, parsed, synonyms)
+    result, hits = _run(state, built, filters)
+    corrections = _corrections(state, parsed, synonyms)
+    if corrections:
+        result.suggestion = corrected_text(text, corrections)
+    if not result.total and corrections:
+        fixed = parse(result.suggestion or "")
+        built_fixed = build(state.analysis, fixed, synonyms)
+        fixed_result, fixed_hits = _run(state, built_fixed, filters)
+        if fixed_result.total:
+            fixed_result.suggestion, fixed_result.corrected = result.suggestion, True
+            result, hits, built, parsed = fixed_result, fixed_hits, built_fixed, fixed
+    if not result.total and len(parsed.words) > 1:
+        any_built = build(state.analysis, parsed, synonyms, match_all=False)
+        any_result, any_hits = _run(state, any_built, filters)
+        if any_result.total:
+            any_result.suggestion, any_result.corrected = result.suggestion, result.corrected
+            any_result.match_all = False
+            result, hits, built = any_result, any_hits, any_built
+    if not result.total and filters:
+        result.unfiltered_total = _run(state, built, {})[0].total
+    _rank(state, result, hits, built, parsed, sort, page, per_page)
+    return result
+
+
+def _run(
+    state: ReaderState, built: BuiltQuery, filters: dict[str, list[str]]
+) -> tuple[SearchResult, int]:
+    """Match the query, count every facet under the other facets' filters; return the hits."""
+    bits = _facet_bits(state)
+    live = bits[""][""]
+    if isinstance(built.query, wq.Every):
+        matched = live
+    else:
+        size = state.searcher.reader().doc_count_all()
+        matched = _to_bits(state.searcher.docs_for_query(built.query), size) & live
+    selected = {
+        name: _union(bits[name].get(value, 0) for value in values)
+        for name, values in filters.items()
+    }
+    facets: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        base = matched
+        for other, mask in selected.items():
+            if other != name:
+                base &= mask
+        counts = ((value, (base & mask).bit_count()) for value, mask in bits[name].items())
+        facets[name] = {value: count for value, count in counts if count}
+    hits = matched
+    for mask in selected.values():
+        hits &= mask
+    return SearchResult(ids=[], total=hits.bit_count(), facets=facets), hits
+
+
+def _union(masks: Any) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
+
+
+def _rank(
+    state: ReaderState,
+    result: SearchResult,
+    hits: int,
+    built: BuiltQuery,
+    parsed: ParsedQuery,
+    sort: str,
+    page: int,
+    per_page: int,
+) -> None:
+    """Put one page of hits in order and add their snippets."""
+    if not result.total:
+        return
+    wanted = page * per_page
+    searcher = state.searcher
+    if sort == "relevance" and not isinstance(built.query, wq.Every):
+        docset = None if hits == _facet_bits(state)[""][""] else set(_from_bits(hits))
+        found = searcher.search(built.query, limit=wanted + per_page, filter=docset, terms=False)
+        updated = _column(state, "updated")
+        # Recency breaks ties between equal scores; rounding makes near-equal scores tie.
+        order = sorted(
+            ((round(score, 4), updated[doc], doc) for score, doc in found.top_n),
+            key=lambda item: (-item[0], -item[1]),
+        )
+        docs = [doc for _score, _updated, doc in order]
+    elif sort == "title":
+        titles = _column(state, "title_sort")
+        docs = heapq.nsmallest(wanted, _from_bits(hits), key=titles.__getitem__)
+    else:
+        updated = _column(state, "updated")
+        docs = heapq.nlargest(wanted, _from_bits(hits), key=updated.__getitem__)
+    enough = max(1, built.word_count)
+    for doc in docs[(page - 1) * per_page : wanted]:
+        stored = searcher.stored_fields(doc)
+        article_id = int(stored["id"])
+        result.ids.append(article_id)
+        result.snippets[article_id] = snippet(
+            state.analysis, stored.get("text", ""), built.wanted, enough
+        )
+
+
+def _corrections(state: ReaderState, parsed: ParsedQuery, synonyms: Synonyms) -> dict[str, str]:
+    """Return misspelled word -> likelier word, for words the index does not know."""
+    known = {key[0] for key in synonyms.index if len(key) == 1}
+    corrections = {}
+    r = state.searcher.reader()
+    for word in parsed.words:
+        terms = state.analysis.terms(word)
+        if terms is None or terms.joined in known or _indexed(r, terms):
+            continue
+        better = correct_word(r, word, known)
+        if better:
+            corrections[word] = better
+    return corrections
+
+
+def _indexed(r: Any, terms: WordTerms) -> bool:
+    """Tell whether the index knows the word, whole or as all of its compound parts."""
+    if r.doc_frequency("body", terms.joined) or r.doc_frequency("title", terms.joined):
+        return True
+    return bool(terms.leaves) and all(r.doc_frequency("body", leaf) for leaf in terms.leaves)
+
+
+# --- related and completion -----------------------------------------------------------------
+
+
+def more_like_this(article_id: int, exclude: set[int], limit: int = 4) -> list[int]:
+    """Return ids of articles like this one (by its key terms and themes), best first."""
+    state = reader()
+    searcher = state.searcher
+    docnum = searcher.document_number(id=str(article_id))
+    if docnum is None:
+        return []
+    stored = searcher.stored_fields(docnum)
+    keys = searcher.key_terms_from_text("body", stored.get("text", ""), numterms=12)
+    clauses: list[wq.Query] = []
+    for term, weight in keys:
+        clauses.append(wq.Term("body", term, boost=weight))
+        clauses.append(wq.Term("title", term, boost=2 * weight))
+    bits = _facet_bits(state)
+    for name in ("theme", "region"):
+        for value, mask in bits[name].items():
+            if mask >> docnum & 1:
+                clauses.append(wq.Term(name, value, boost=0.5))
+    if not clauses:
+        return []
+    found = searcher.search(wq.Or(clauses), limit=limit + len(exclude) + 1, terms=False)
+    ids = []
+    for hit in found:
+        other = int(hit["id"])
+        if other != article_id and other not in exclude:
+            ids.append(other)
+    return ids[:limit]
+
+
+def complete_titles(text: str, limit: int = 6) -> list[int]:
+    """Return ids of articles whose title starts words with what was typed, best first."""
+    state = reader()
+    parsed = parse(text)
+    if not parsed.words:
+        return []
+    *done, last = parsed.words
+    clauses: list[wq.Query] = []
+    for word in done:
+        terms = state.analysis.terms(word)
+        if terms is not None:
+            clauses.append(wq.Term("title", terms.joined))
+    prefix = fold(last)
+    last_terms = state.analysis.terms(last)
+    alternatives: list[wq.Query] = [wq.Prefix("title", prefix)]
+    if last_terms is not None:
+        alternatives.append(wq.Term("title", last_terms.joined))
+        alternatives.append(wq.Prefix("title", last_terms.joined))
+    clauses.append(wq.Or(alternatives))
+    found = state.searcher.search(wq.And(clauses), limit=limit, terms=False)
+    return [int(hit["id"]) for hit in found]

@@ -102,9 +102,15 @@ def compile_synonyms(analysis: DutchAnalysis, groups: tuple[tuple[str, ...], ...
 
 @dataclass
 class BuiltQuery:
-    """A whoosh query plus the terms a snippet should mark."""
+    """A whoosh query, what to exclude, and the terms a snippet should mark.
+
+    Exclusions stay a separate query: the caller subtracts their documents as a set, because
+    whoosh 2.7.4's AndNot over multi-field unions returns excluded documents once a segment has
+    deletions.
+    """
 
     query: wq.Query
+    excluded: wq.Query | None
     wanted: frozenset[str]
     word_count: int
 
@@ -180,9 +186,8 @@ def build(
     else:
         positive = wq.And(clauses) if match_all else wq.Or(clauses)
     excluded = [_phrase(w, set()) for w in (analyse(analysis, t) for t in parsed.excluded) if w]
-    if excluded:
-        positive = wq.AndNot(positive, wq.Or(excluded))
-    return BuiltQuery(positive, frozenset(wanted), len(clauses))
+    exclusion = wq.Or(excluded) if excluded else None
+    return BuiltQuery(positive, exclusion, frozenset(wanted), len(clauses))
 
 
 # --- spelling -------------------------------------------------------------------------------

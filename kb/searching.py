@@ -140,15 +140,18 @@ def search(
 
 def _run(
     state: ReaderState, built: BuiltQuery, filters: dict[str, list[str]]
-) -> tuple[SearchResult, int]:
+) -> tuple[SearchResult, Hits]:
     """Match the query, count every facet under the other facets' filters; return the hits."""
     bits = _facet_bits(state)
     live = bits[""][""]
+    size = state.searcher.reader().doc_count_all()
     if isinstance(built.query, wq.Every):
         matched = live
     else:
-        size = state.searcher.reader().doc_count_all()
         matched = _to_bits(state.searcher.docs_for_query(built.query), size) & live
+    positive = matched
+    if built.excluded is not None:
+        matched &= ~_to_bits(state.searcher.docs_for_query(built.excluded), size)
     selected = {
         name: _union(bits[name].get(value, 0) for value in values)
         for name, values in filters.items()
@@ -164,7 +167,15 @@ def _run(
     hits = matched
     for mask in selected.values():
         hits &= mask
-    return SearchResult(ids=[], total=hits.bit_count(), facets=facets), hits
+    return SearchResult(ids=[], total=hits.bit_count(), facets=facets), Hits(hits, hits != positive)
+
+
+@dataclass
+class Hits:
+    """The matching documents as a bit set; narrowed when filters or exclusions removed some."""
+
+    bits: int
+    narrowed: bool
 
 
 def _union(masks: Any) -> int:
@@ -177,7 +188,7 @@ def _union(masks: Any) -> int:
 def _rank(
     state: ReaderState,
     result: SearchResult,
-    hits: int,
+    hits: Hits,
     built: BuiltQuery,
     parsed: ParsedQuery,
     sort: str,
@@ -190,7 +201,8 @@ def _rank(
     wanted = page * per_page
     searcher = state.searcher
     if sort == "relevance" and not isinstance(built.query, wq.Every):
-        docset = None if hits == _facet_bits(state)[""][""] else set(_from_bits(hits))
+        # Filters and exclusions restrict the scored search to the hits as a set of docnums.
+        docset = set(_from_bits(hits.bits)) if hits.narrowed else None
         found = searcher.search(built.query, limit=wanted + per_page, filter=docset, terms=False)
         updated = _column(state, "updated")
         # Recency breaks ties between equal scores; rounding makes near-equal scores tie.
@@ -201,10 +213,10 @@ def _rank(
         docs = [doc for _score, _updated, doc in order]
     elif sort == "title":
         titles = _column(state, "title_sort")
-        docs = heapq.nsmallest(wanted, _from_bits(hits), key=titles.__getitem__)
+        docs = heapq.nsmallest(wanted, _from_bits(hits.bits), key=titles.__getitem__)
     else:
         updated = _column(state, "updated")
-        docs = heapq.nlargest(wanted, _from_bits(hits), key=updated.__getitem__)
+        docs = heapq.nlargest(wanted, _from_bits(hits.bits), key=updated.__getitem__)
     enough = max(1, built.word_count)
     for doc in docs[(page - 1) * per_page : wanted]:
         stored = searcher.stored_fields(doc)

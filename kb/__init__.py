@@ -34,7 +34,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config["DATABASE_URL"]))
 
-    from kb import api, auth, cli, errors, formatting, public, search, search_views, security
+    from kb import (
+        admin,
+        api,
+        article_editor,
+        auth,
+        cli,
+        curation,
+        errors,
+        formatting,
+        public,
+        search,
+        search_views,
+        security,
+        submit_views,
+    )
     from kb.models import db
 
     db.init_app(app)
@@ -48,6 +62,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(search_views.bp)
     auth.init_app(app)
+    app.register_blueprint(submit_views.bp)
+    app.register_blueprint(curation.bp)
+    app.register_blueprint(article_editor.bp)
+    app.register_blueprint(admin.bp)
     cli.init_app(app)
     return app
 

@@ -21,7 +21,15 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb import throttle
-from kb.forms import ActionForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from kb.forms import (
+    ActionForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    SelectChoice,
+    choices,
+)
 from kb.mail import send_mail
 from kb.models import Region, User, db, utcnow
 from kb.roles import Anonymous, SessionUser, login_redirect, safe_next
@@ -71,10 +79,10 @@ def start_session(user: User) -> None:
     login_user(SessionUser(user))
 
 
-def region_choices() -> list[tuple[str, str]]:
+def region_choices() -> list[SelectChoice]:
     """Return the region options for a select, with an empty first option."""
     regions = db.session.scalars(select(Region).order_by(Region.name))
-    return [("", "— kies een regio —")] + [(r.slug, r.name) for r in regions]
+    return choices([("", "— kies een regio —")] + [(r.slug, r.name) for r in regions])
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -24,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from kb.roles import ROLE_LABELS
 
 REQUIRED = "Vul dit veld in."
+INVALID_CHOICE = "Kies een van de mogelijkheden uit de lijst."
 PASSWORD_MIN = 10
 
 
@@ -42,6 +44,15 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_choice_message", INVALID_CHOICE)
+        super().__init__(*args, **kwargs)
+
+
+def choices(pairs: Any) -> list[SelectChoice]:
+    """Return (value, label) pairs as WTForms choices."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def email_field(label: str = "E-mailadres") -> EmailField:
@@ -92,7 +103,7 @@ class RegisterForm(KBForm):
         "Organisatie",
         validators=[DataRequired(REQUIRED), Length(max=200, message="Hoogstens 200 tekens.")],
     )
-    region = SelectField("Regio", validators=[Optional()], validate_choice=True)
+    region = SelectField("Regio", validators=[Optional()], invalid_choice_message=INVALID_CHOICE)
     email = email_field()
     password, password_confirm = new_password_fields()
 
@@ -110,7 +121,9 @@ class ActionForm(KBForm):
 
 
 class RoleForm(KBForm):
-    role = SelectField("Rol", choices=list(ROLE_LABELS.items()))
+    role = SelectField(
+        "Rol", choices=choices(ROLE_LABELS.items()), invalid_choice_message=INVALID_CHOICE
+    )
 
 
 class MessageForm(KBForm):

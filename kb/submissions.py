@@ -1,0 +1,279 @@
+"""The submission workflow: create, edit, send back, resubmit, reject and publish.
+
+Every step changes the rows and records a SubmissionEvent in one transaction, commits, and only
+then sends e-mail (a mail failure is logged, never a lost submission). Status changes use a
+conditional UPDATE, so two editors (or two workers) cannot both publish the same submission.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+
+from kb import notifications, uploads
+from kb.models import Article, Citation, Region, Submission, SubmissionEvent, User, db, utcnow
+from kb.publishing import apply_state, commit_and_index, publish_new_article
+
+log = logging.getLogger(__name__)
+
+STATUS_LABELS = {
+    "submitted": "ingediend",
+    "returned": "teruggestuurd met een vraag",
+    "published": "gepubliceerd",
+    "rejected": "afgewezen",
+}
+ACTION_LABELS = {
+    "submitted": "Ingediend",
+    "resubmitted": "Aangevuld en opnieuw ingediend",
+    "edited": "Bewerkt door de redactie",
+    "returned": "Teruggestuurd met een vraag",
+    "published": "Gepubliceerd",
+    "rejected": "Afgewezen",
+}
+FIELD_LABELS = {
+    "title": "titel",
+    "region": "regio",
+    "summary": "samenvatting",
+    "background": "aanleiding",
+    "approach": "aanpak",
+    "results": "resultaten",
+    "lessons": "lessen",
+    "partners": "betrokken partners",
+    "themes": "thema's",
+    "advice": "adviezen",
+    "sectors": "sectoren",
+    "contact_name": "contactpersoon",
+    "contact_email": "e-mailadres contactpersoon",
+    "organisation": "organisatie",
+}
+# The practice-example sections, in the order of the kind's required_sections.
+SECTIONS = (
+    ("Aanleiding", "background"),
+    ("Aanpak", "approach"),
+    ("Resultaten", "results"),
+    ("Lessen", "lessons"),
+    ("Betrokken partners", "partners"),
+)
+OPEN = ("submitted", "returned")
+
+
+class TransitionError(Exception):
+    """The submission is not (or no longer) in a state that allows this step."""
+
+
+def hash_token(token: str) -> str:
+    """Return the SHA-256 of a status token: the only form in which it is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def by_token(token: str) -> Submission | None:
+    """Return the submission a private status token belongs to."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Submission).where(Submission.token_hash == hash_token(token)))
+
+
+def _notify(send: Callable[..., None], *args: Any) -> None:
+    # E-mail goes out after the commit; nothing about it may undo or hide what was saved.
+    try:
+        send(*args)
+    except Exception:
+        log.exception("Bericht %s niet verstuurd", send.__name__)
+
+
+def apply_fields(submission: Submission, data: dict[str, Any]) -> list[str]:
+    """Copy form data onto the submission; return the labels of the fields that changed."""
+    changed = []
+    for name in FIELD_LABELS:
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "region":
+            region = db.session.scalar(select(Region).where(Region.slug == value))
+            if submission.region != region:
+                submission.region = region
+                changed.append(FIELD_LABELS[name])
+            continue
+        if name == "advice":
+            value = sorted(int(n) for n in value or [])
+        elif name in ("themes", "sectors"):
+            value = list(value or [])
+        else:
+            value = (value or "").strip()
+        if getattr(submission, name) != value:
+            setattr(submission, name, value)
+            changed.append(FIELD_LABELS[name])
+    return changed
+
+
+def _event(submission: Submission, action: str, actor: User | None, message: str = "") -> None:
+    db.session.add(
+        SubmissionEvent(
+            submission=submission,
+            action=action,
+            actor_id=actor.id if actor else None,
+            message=message,
+            created_at=utcnow(),
+        )
+    )
+
+
+def _transition(submission: Submission, allowed: tuple[str, ...], target: str) -> None:
+    """Move to target only if the row is still in an allowed state (checked in the UPDATE)."""
+    try:
+        result = db.session.execute(
+            update(Submission)
+            .where(Submission.id == submission.id, Submission.status.in_(allowed))
+            .values(status=target, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    except OperationalError as exc:  # another writer won the race for the same row
+        db.session.rollback()
+        raise TransitionError("De inzending werd tegelijk door iemand anders gewijzigd.") from exc
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise TransitionError(
+            "Deze stap kan niet meer: de inzending is intussen "
+            f"{STATUS_LABELS.get(db.session.get(Submission, submission.id).status, '?')}."
+        )
+    submission.status = target
+
+
+def create(
+    data: dict[str, Any], pending: list[uploads.PendingFile], submitter: User | None
+) -> tuple[Submission, str]:
+    """Store a new submission with its attachments; return it and its private token."""
+    token = secrets.token_urlsafe(32)
+    submission = Submission(token_hash=hash_token(token), status="submitted", consent=True,
+                            submitter=submitter, title="")  # fmt: skip
+    apply_fields(submission, data)
+    submission.created_at = submission.updated_at = utcnow()
+    submission.attachments = uploads.attach(pending)
+    db.session.add(submission)
+    _event(submission, "submitted", submitter)
+    db.session.commit()
+    _notify(notifications.submission_received, submission, token)
+    _notify(notifications.editors_new_submission, submission)
+    return submission, token
+
+
+def edit(submission: Submission, editor: User, data: dict[str, Any]) -> list[str]:
+    """Save an editor's changes to an open submission; record and report which fields changed."""
+    if submission.status not in OPEN:
+        raise TransitionError("Een gepubliceerde of afgewezen inzending is niet meer te bewerken.")
+    changed = apply_fields(submission, data)
+    if not changed:
+        return []
+    submission.updated_at = utcnow()
+    _event(submission, "edited", editor, "Gewijzigd: " + ", ".join(changed))
+    db.session.commit()
+    _notify(notifications.edited, submission, changed)
+    return changed
+
+
+def send_back(submission: Submission, editor: User, question: str) -> None:
+    """Return the submission to the region with a question."""
+    _transition(submission, ("submitted",), "returned")
+    _event(submission, "returned", editor, question.strip())
+    db.session.commit()
+    _notify(notifications.returned, submission, question.strip())
+
+
+def resubmit(
+    submission: Submission,
+    data: dict[str, Any],
+    answer: str,
+    pending: list[uploads.PendingFile],
+) -> None:
+    """Take the region's answer and changes, and put the submission back in the queue."""
+    _transition(submission, ("returned",), "submitted")
+    changed = apply_fields(submission, data)
+    submission.attachments.extend(uploads.attach(pending))
+    message = answer.strip()
+    if changed:
+        message += "\n\n(Aangepast: " + ", ".join(changed) + ".)"
+    _event(submission, "resubmitted", submission.submitter, message)
+    db.session.commit()
+    _notify(notifications.editors_new_submission, submission, True)
+
+
+def reject(submission: Submission, editor: User, reason: str) -> None:
+    """Reject the submission with a reason the region will read."""
+    _transition(submission, OPEN, "rejected")
+    _event(submission, "rejected", editor, reason.strip())
+    db.session.commit()
+    _notify(notifications.rejected, submission, reason.strip())
+
+
+def publish_problems(submission: Submission) -> list[str]:
+    """Return what must be fixed before the submission can become an article."""
+    problems = []
+    if submission.region is None:
+        problems.append("Kies een regio.")
+    if not 1 <= len(submission.themes or []) <= 5:
+        problems.append("Kies één tot vijf thema's.")
+    if not submission.summary.strip():
+        problems.append("Vul een samenvatting in.")
+    return problems
+
+
+def slugify(text: str) -> str:
+    """Return a URL slug for a title (ASCII, hyphens, at most 80 characters)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+    return slug or "praktijkvoorbeeld"
+
+
+def unique_slug(title: str) -> str:
+    """Return a slug for the title that no article has yet."""
+    base = slugify(title)
+    taken = set(db.session.scalars(select(Article.slug).where(Article.slug.like(f"{base}%"))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def article_state(submission: Submission) -> dict[str, Any]:
+    """Return the article a submission becomes, as plain data."""
+    body = "\n\n".join(
+        f"## {heading}\n\n{getattr(submission, name).strip()}"
+        for heading, name in SECTIONS
+        if getattr(submission, name).strip()
+    )
+    return {
+        "title": submission.title,
+        "kind": "praktijkvoorbeeld",
+        "summary": submission.summary,
+        "body_md": body,
+        "reference_date": utcnow().strftime("%Y-%m"),
+        "themes": list(submission.themes or []),
+        "advice": list(submission.advice or []),
+        "sectors": list(submission.sectors or []),
+        "regions": [submission.region.slug] if submission.region else [],
+    }
+
+
+def publish(submission: Submission, editor: User) -> Article:
+    """Turn the submission into an ordinary published article, cited to its organisation."""
+    problems = publish_problems(submission)
+    if problems:
+        raise TransitionError(" ".join(problems))
+    _transition(submission, OPEN, "published")
+    article = Article(slug=unique_slug(submission.title), origin="submission", links=[])
+    apply_state(article, article_state(submission))
+    article.citations = [Citation(organisation=submission.organisation, position=0)]
+    publish_new_article(article)
+    submission.article = article
+    _event(submission, "published", editor)
+    commit_and_index()
+    _notify(notifications.published, submission)
+    return article

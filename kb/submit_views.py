@@ -1,0 +1,177 @@
+"""Public submission pages: the form with preview and "Lijkt op", and the private status page."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from kb import submissions, throttle, uploads
+from kb.models import Attachment, Submission, db
+from kb.render import render_markdown
+from kb.roles import login_redirect
+from kb.similar import similar_articles
+from kb.submission_forms import ResubmitForm, SubmissionFields, SubmissionForm, fill_choices
+from kb.submissions import FIELD_LABELS, SECTIONS
+
+log = logging.getLogger(__name__)
+bp = Blueprint("submit", __name__)
+
+
+def form_data(form: SubmissionFields) -> dict[str, Any]:
+    """Return the submission fields of a validated form as plain data."""
+    return {name: form[name].data for name in FIELD_LABELS}
+
+
+def initial_data(submission: Submission) -> dict[str, Any]:
+    """Return a submission's fields in the shape the forms expect."""
+    data = {name: getattr(submission, name) for name in FIELD_LABELS if name != "region"}
+    data["region"] = submission.region.slug if submission.region else ""
+    data["advice"] = [str(n) for n in submission.advice or []]
+    return data
+
+
+def collect_uploads(form: Any) -> tuple[list[uploads.PendingFile], list[str]]:
+    """Keep earlier uploads, drop the ones marked for removal, check and add new ones."""
+    pending = uploads.pending_from_token(form.pending.data)
+    remove = set(request.form.getlist("verwijder_bijlage"))
+    for item in [p for p in pending if p.id in remove]:
+        uploads.discard(item)
+    pending = [p for p in pending if p.id not in remove]
+    errors, maximum = [], int(current_app.config["MAX_ATTACHMENTS"])
+    for upload in form.attachments.data or []:
+        if not getattr(upload, "filename", None):
+            continue
+        if len(pending) >= maximum:
+            name = uploads.clean_filename(upload.filename)
+            errors.append(f"{name}: hoogstens {maximum} bijlagen.")
+            continue
+        try:
+            pending.append(uploads.stash(upload))
+        except uploads.UploadError as exc:
+            errors.append(str(exc))
+    form.pending.data = uploads.pending_token(pending)
+    form.attachments.errors = list(form.attachments.errors) + errors
+    return pending, errors
+
+
+def preview_sections(form: SubmissionFields) -> list[tuple[str, str]]:
+    """Render the text fields as the article would show them (sanitised)."""
+    return [(heading, render_markdown(form[name].data or "").html) for heading, name in SECTIONS]
+
+
+def _private(response: Response) -> Response:
+    # The status link is a secret: keep it out of caches and out of Referer headers.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _render_form(form: SubmissionForm, pending: list, preview: bool, status: int = 200):
+    similar = similar_articles(f"{form.title.data or ''} {form.summary.data or ''}")
+    page = render_template(
+        "submit/form.html",
+        form=form,
+        pending=pending,
+        preview=preview_sections(form) if preview else None,
+        similar=similar,
+    )
+    return page, status
+
+
+@bp.route("/voorbeeld-indienen", methods=["GET", "POST"])
+def submit():
+    """Show the submission form; preview it, or store it and confirm with the status link."""
+    if not current_user.is_authenticated and not current_app.config["ANONYMOUS_SUBMISSIONS"]:
+        flash("Log in om een praktijkvoorbeeld in te dienen.", "info")
+        return login_redirect()
+    form = fill_choices(SubmissionForm())
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            form.contact_name.data = current_user.name
+            form.contact_email.data = current_user.email
+            form.organisation.data = current_user.organisation
+            form.region.data = current_user.region.slug if current_user.region else ""
+        return _render_form(form, [], preview=False)
+    valid = form.validate_on_submit()
+    pending, upload_errors = collect_uploads(form)
+    if form.website.data:
+        log.info("Inzending met ingevuld lokveld genegeerd (adres %s)", throttle.client_address())
+        return render_template("submit/done.html", status_url=None)
+    if request.form.get("actie") == "voorbeeld" or not valid or upload_errors:
+        return _render_form(form, pending, preview=request.form.get("actie") == "voorbeeld")
+    config, address = current_app.config, throttle.client_address()
+    if throttle.exceeded(
+        "submit", address, config["SUBMISSIONS_PER_ADDRESS"], config["RATE_WINDOW_SECONDS"]
+    ):
+        form.form_errors.append(
+            "Er zijn vanaf dit adres het afgelopen uur al veel voorbeelden ingediend. Uw tekst "
+            "staat hieronder nog; probeer het over een uur opnieuw."
+        )
+        return _render_form(form, pending, preview=False, status=429)
+    throttle.record("submit", address)
+    submitter = current_user.row if current_user.is_authenticated else None
+    submission, token = submissions.create(form_data(form), pending, submitter)
+    status_url = url_for("submit.status", token=token, _external=True)
+    return _private(
+        make_response(
+            render_template("submit/done.html", submission=submission, status_url=status_url)
+        )
+    )
+
+
+@bp.route("/inzending/<token>", methods=["GET", "POST"])
+def status(token: str):
+    """Show where a submission stands; when it was sent back, let the region answer."""
+    submission = submissions.by_token(token) or abort(404)
+    form, pending = None, []
+    if submission.status == "returned":
+        form = fill_choices(ResubmitForm(data=initial_data(submission)))
+        if request.method == "POST":
+            valid = form.validate_on_submit()
+            pending, upload_errors = collect_uploads(form)
+            if valid and not upload_errors:
+                try:
+                    submissions.resubmit(submission, form_data(form), form.answer.data, pending)
+                except submissions.TransitionError as exc:
+                    flash(str(exc), "error")
+                else:
+                    flash("Dank u. Uw inzending staat weer bij de redactie.", "success")
+                return redirect(url_for("submit.status", token=token), code=303)
+    elif request.method == "POST":
+        flash("Deze inzending kan nu niet worden aangevuld.", "error")
+        return redirect(url_for("submit.status", token=token), code=303)
+    page = render_template(
+        "submit/status.html",
+        submission=submission,
+        token=token,
+        form=form,
+        pending=pending,
+        sections=[(h, render_markdown(getattr(submission, n)).html) for h, n in SECTIONS],
+        status_label=submissions.STATUS_LABELS[submission.status],
+        action_labels=submissions.ACTION_LABELS,
+    )
+    return _private(make_response(page))
+
+
+@bp.get("/inzending/<token>/bijlage/<int:attachment_id>")
+def attachment(token: str, attachment_id: int):
+    """Download one of the submission's own attachments."""
+    submission = submissions.by_token(token) or abort(404)
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.submission_id != submission.id:
+        abort(404)
+    return _private(uploads.download(item))

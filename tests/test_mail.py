@@ -1,0 +1,72 @@
+"""Mail over a real local SMTP server; the log without configuration; failures never raise."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kb.mail import send_mail
+from tests.accounts_support import body, free_port, mail_config, make_app, running_mailbox
+
+
+def test_mail_arrives_over_smtp_in_utf8(tmp_path: Path) -> None:
+    with running_mailbox() as box:
+        app = make_app(tmp_path, **mail_config(box))
+        with app.app_context():
+            assert send_mail(
+                ["regio@example.nl"], "Ontvangen: Één voorbeeld", "Beste Jet,\n\nDank!"
+            )
+        message = box.wait_for(lambda m: True)
+    assert message["Subject"] == "Ontvangen: Één voorbeeld"
+    assert message["From"] == "kb@kennisbank.test"
+    assert "Beste Jet," in body(message)
+
+
+def test_header_injection_in_the_subject_is_flattened(tmp_path: Path) -> None:
+    with running_mailbox() as box:
+        app = make_app(tmp_path, **mail_config(box))
+        with app.app_context():
+            send_mail("a@example.nl", "Titel\r\nBcc: slachtoffer@example.nl", "x")
+        message = box.wait_for(lambda m: True)
+    assert message["Bcc"] is None
+    assert message["X-Envelope-To"] == "a@example.nl"
+    assert message["Subject"] == "Titel Bcc: slachtoffer@example.nl"
+
+
+@pytest.fixture
+def listen(caplog: pytest.LogCaptureFixture) -> Iterator[Callable[[], None]]:
+    """Return a function that makes caplog hear kb.mail (call it after building the app)."""
+    logger = logging.getLogger("kb.mail")
+
+    def _listen() -> None:
+        # Alembic's fileConfig (run by the migrations in build_app) disables existing loggers
+        # and replaces the root handlers, caplog's among them: listen on the logger itself.
+        logger.disabled = False
+        logger.addHandler(caplog.handler)
+
+    yield _listen
+    logger.removeHandler(caplog.handler)
+
+
+def test_without_smtp_the_mail_is_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, listen: Callable[[], None]
+) -> None:
+    app = make_app(tmp_path)
+    listen()
+    with caplog.at_level(logging.INFO, logger="kb.mail"), app.app_context():
+        assert send_mail("a@example.nl", "Onderwerp", "De inhoud van het bericht")
+    assert "geen SMTP ingesteld" in caplog.text
+    assert "a@example.nl" in caplog.text
+
+
+def test_an_unreachable_server_is_logged_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, listen: Callable[[], None]
+) -> None:
+    app = make_app(tmp_path, MAIL_HOST="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    listen()
+    with app.app_context():
+        assert send_mail("a@example.nl", "Onderwerp", "x") is False
+    assert "niet verstuurd" in caplog.text

@@ -1,0 +1,186 @@
+"""Every /redactie and /beheer route × every role, with the expected status; plus CSRF and headers.
+
+The app and its users are built once for the module; state-changing routes are posted with a
+valid CSRF token, so what is tested is the role check alone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from kb import submissions
+from kb.models import Article, ArticleRevision, Attachment, User, db
+from kb.publishing import edit_article
+from tests.accounts_support import (
+    PDF_BYTES,
+    csrf,
+    login,
+    make_app,
+    make_user,
+    submit,
+    valid_submission,
+)
+
+ROLES = ("anonymous", "member", "editor", "admin")
+OK = {200, 303}
+# (method, path template, lowest role allowed)
+ROUTES = [
+    ("GET", "/redactie/", "editor"),
+    ("GET", "/redactie/?status=gepubliceerd", "editor"),
+    ("GET", "/redactie/inzending/{submission}", "editor"),
+    ("POST", "/redactie/inzending/{submission}", "editor"),
+    ("GET", "/redactie/bijlage/{attachment}", "editor"),
+    ("POST", "/redactie/inzending/{submission}/terugsturen", "editor"),
+    ("POST", "/redactie/inzending/{submission}/afwijzen", "editor"),
+    ("POST", "/redactie/inzending/{submission}/publiceren", "editor"),
+    ("GET", "/redactie/artikelen/", "editor"),
+    ("GET", "/redactie/artikelen/{slug}", "editor"),
+    ("POST", "/redactie/artikelen/{slug}", "editor"),
+    ("GET", "/redactie/artikelen/{slug}/versies", "editor"),
+    ("GET", "/redactie/artikelen/{slug}/versies/{revision}", "editor"),
+    ("POST", "/redactie/artikelen/{slug}/versies/{revision}/herstellen", "editor"),
+    ("POST", "/redactie/artikelen/{slug}/status", "editor"),
+    ("GET", "/beheer/", "admin"),
+    ("POST", "/beheer/gebruiker/{target}/rol", "admin"),
+    ("POST", "/beheer/gebruiker/{target}/blokkeren", "admin"),
+]
+RANK = {"anonymous": 0, "member": 1, "editor": 2, "admin": 3}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One app with a submission, an attachment, an article revision and a user per role."""
+    app = make_app(tmp_path_factory.mktemp("roles"))
+    submit(app.test_client(), valid_submission(), files=[(PDF_BYTES, "a.pdf")])
+    users = {role: make_user(app, role=role) for role in ("member", "editor", "admin")}
+    target = make_user(app, role="member", email_address="doelwit@example.nl")
+    with app.app_context():
+        article = db.session.scalar(select(Article).where(Article.slug == "oogo-test"))
+        editor = db.session.get(User, users["editor"].id)
+        state = {"title": article.title + " (bewerkt)", "body_md": article.body_md,
+                 "summary": article.summary, "kind": article.kind.slug,
+                 "themes": [t.slug for t in article.themes]}  # fmt: skip
+        edit_article(article, state, editor)
+        ids = {
+            "submission": db.session.scalar(select(submissions.Submission.id)),
+            "attachment": db.session.scalar(select(Attachment.id)),
+            "revision": db.session.scalar(select(ArticleRevision.id)),
+            "slug": "oogo-test",
+            "target": target.id,
+        }
+    return {"app": app, "users": users, "ids": ids}
+
+
+def _client(world: dict, role: str) -> FlaskClient:
+    client = world["app"].test_client()
+    if role != "anonymous":
+        login(client, world["users"][role].email)
+    return client
+
+
+def _form(path: str) -> dict[str, str]:
+    if path.endswith("/rol"):
+        return {"role": "member"}
+    if path.endswith("/blokkeren"):
+        return {"blokkeren": "0"}
+    if path.endswith("/terugsturen"):
+        return {"vraag-message": "Een vraag"}
+    if path.endswith("/afwijzen"):
+        return {"reden-message": "Een reden"}
+    if path.endswith("/status"):
+        return {"status": "published"}
+    return {}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "template", "minimum"), ROUTES)
+def test_route_role_matrix(world: dict, method: str, template: str, minimum: str, role: str):
+    path = template.format(**world["ids"])
+    client = _client(world, role)
+    if method == "GET":
+        response = client.get(path)
+    else:
+        response = client.post(path, data={"csrf_token": csrf(client), **_form(path)})
+    response.close()
+    if role == "anonymous":
+        assert response.status_code == 302
+        location = urlsplit(response.headers["Location"])
+        assert location.path == "/inloggen" and not location.netloc
+        assert parse_qs(location.query)["next"] == [path]
+    elif RANK[role] < RANK[minimum]:
+        assert response.status_code == 403
+    else:
+        assert response.status_code in OK
+
+
+@pytest.mark.parametrize(("method", "template", "minimum"), [r for r in ROUTES if r[0] == "POST"])
+def test_state_changes_need_csrf_even_for_admins(world: dict, method: str, template: str, minimum):
+    client = _client(world, "admin")
+    response = client.post(template.format(**world["ids"]), data=_form(template))
+    assert response.status_code == 400
+    assert "Het formulier is verlopen" in response.get_data(as_text=True)
+
+
+def test_admin_cannot_block_or_demote_themself(world: dict) -> None:
+    client = _client(world, "admin")
+    me = world["users"]["admin"].id
+    client.post(f"/beheer/gebruiker/{me}/rol", data={"csrf_token": csrf(client), "role": "member"})
+    client.post(f"/beheer/gebruiker/{me}/blokkeren",
+                data={"csrf_token": csrf(client), "blokkeren": "1"})  # fmt: skip
+    assert client.get("/beheer/").status_code == 200
+
+
+def test_admin_changes_a_role_and_blocks_an_account(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    admin = make_user(app, role="admin")
+    member = make_user(app, role="member")
+    member_client = app.test_client()
+    login(member_client, member.email)
+    assert member_client.get("/redactie/").status_code == 403
+    client = app.test_client()
+    login(client, admin.email)
+    url = f"/beheer/gebruiker/{member.id}"
+    client.post(f"{url}/rol", data={"csrf_token": csrf(client), "role": "editor"})
+    assert member_client.get("/redactie/").status_code == 200
+    client.post(f"{url}/blokkeren", data={"csrf_token": csrf(client), "blokkeren": "1"})
+    assert member_client.get("/redactie/").status_code == 302
+    with app.app_context():
+        assert db.session.get(User, member.id).is_blocked
+
+
+PAGES = ["/inloggen", "/registreren", "/wachtwoord-vergeten", "/voorbeeld-indienen", "/uitloggen"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_send_the_security_headers_and_no_inline_script_or_style(
+    world: dict, path: str
+) -> None:
+    response = world["app"].test_client().get(path)
+    headers = response.headers
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"]
+    html = response.get_data(as_text=True)
+    assert " style=" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_editor_pages_have_no_inline_script_or_style(world: dict) -> None:
+    client = _client(world, "admin")
+    ids = world["ids"]
+    for path in ("/redactie/", f"/redactie/inzending/{ids['submission']}", "/redactie/artikelen/",
+                 f"/redactie/artikelen/{ids['slug']}", f"/redactie/artikelen/{ids['slug']}/versies",
+                 f"/redactie/artikelen/{ids['slug']}/versies/{ids['revision']}", "/beheer/"):  # fmt: skip
+        html = client.get(path).get_data(as_text=True)
+        assert " style=" not in html, path
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path

@@ -197,7 +197,8 @@ def test_publishing_twice_makes_one_article(app: Flask, editor: FlaskClient) -> 
     assert response.status_code == 303
     assert "Niet gepubliceerd" in editor.get(page).get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count(Article.id)).where(Article.origin == "submission")) == 1
+        count = select(func.count(Article.id)).where(Article.origin == "submission")
+        assert db.session.scalar(count) == 1
 
 
 def test_reject_with_reason_is_mailed_and_shown(

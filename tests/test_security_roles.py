@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -178,9 +177,17 @@ def test_pages_send_the_security_headers_and_no_inline_script_or_style(
 def test_editor_pages_have_no_inline_script_or_style(world: dict) -> None:
     client = _client(world, "admin")
     ids = world["ids"]
-    for path in ("/redactie/", f"/redactie/inzending/{ids['submission']}", "/redactie/artikelen/",
-                 f"/redactie/artikelen/{ids['slug']}", f"/redactie/artikelen/{ids['slug']}/versies",
-                 f"/redactie/artikelen/{ids['slug']}/versies/{ids['revision']}", "/beheer/"):  # fmt: skip
+    article = f"/redactie/artikelen/{ids['slug']}"
+    paths = [
+        "/redactie/",
+        f"/redactie/inzending/{ids['submission']}",
+        "/redactie/artikelen/",
+        article,
+        f"{article}/versies",
+        f"{article}/versies/{ids['revision']}",
+        "/beheer/",
+    ]
+    for path in paths:
         html = client.get(path).get_data(as_text=True)
         assert " style=" not in html, path
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path

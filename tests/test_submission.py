@@ -193,7 +193,8 @@ def test_honeypot_submission_is_not_stored(app: Flask, mailbox: Mailbox) -> None
 def test_submissions_are_rate_limited_per_address_without_losing_the_text(tmp_path: Path) -> None:
     app = make_app(tmp_path, SUBMISSIONS_PER_ADDRESS=2)
     for n in range(2):
-        assert submit(app.test_client(), valid_submission(title=f"Voorbeeld {n}")).status_code == 200
+        response = submit(app.test_client(), valid_submission(title=f"Voorbeeld {n}"))
+        assert response.status_code == 200
     response = submit(app.test_client(), valid_submission(title="Derde voorbeeld"))
     assert response.status_code == 429
     html = response.get_data(as_text=True)

@@ -88,7 +88,11 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
 
 
 class LoginForm(KBForm):
-    email = email_field()
+    # No format check here: an account made with `kb create-user` may use an internal domain.
+    email = EmailField(
+        "E-mailadres",
+        validators=[DataRequired(REQUIRED), Length(max=254, message="Hoogstens 254 tekens.")],
+    )
     password = PasswordField(
         "Wachtwoord", validators=[DataRequired(REQUIRED), Length(max=200, message="Te lang.")]
     )

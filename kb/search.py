@@ -198,12 +198,24 @@ def open_generation(root: Path, name: str | None) -> whoosh_index.Index:
     if name is None:
         raise IndexUnavailable("index ontbreekt")
     path = root / name
-    if not whoosh_index.exists_in(str(path)):
+    # Not whoosh's exists_in(): it opens the index itself and leaks the file when it is corrupt.
+    if not any(path.glob("_MAIN_*.toc")):
         raise IndexUnavailable(f"index ontbreekt ({name})")
     try:
         return whoosh_index.open_dir(str(path))
     except Exception as exc:  # any unreadable table of contents means a corrupt index
+        _close_leaked_files(exc)
         raise IndexUnavailable(f"index beschadigd: {exc.__class__.__name__}") from exc
+
+
+def _close_leaked_files(exc: BaseException) -> None:
+    """Close the TOC stream whoosh leaves open when it fails to read a corrupt index."""
+    tb = exc.__traceback__
+    while tb is not None:
+        stream = tb.tb_frame.f_locals.get("stream")
+        if stream is not None and getattr(stream, "is_closed", True) is False:
+            stream.close()
+        tb = tb.tb_next
 
 
 def _cleanup(root: Path, keep: set[str]) -> None:

@@ -18,6 +18,7 @@ from flask import (
 from flask_login import LoginManager, current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb import throttle
@@ -166,7 +167,12 @@ def register():
     )
     db.session.add(user)
     throttle.record("register", address)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address registered a moment ago in another worker
+        db.session.rollback()
+        form.email.errors.append("Er bestaat al een account met dit e-mailadres.")
+        return render_template("auth/register.html", form=form)
     start_session(user)
     flash("Uw account is aangemaakt. U bent ingelogd.", "success")
     return redirect(url_for("public.home"))

@@ -75,7 +75,11 @@ def _review_page(submission: Submission, form: EditorSubmissionForm | None = Non
         sections=[
             (h, render_markdown(getattr(submission, n)).html) for h, n in submissions.SECTIONS
         ],
-        similar=similar_articles(f"{submission.title} {submission.summary}"),
+        similar=[
+            a
+            for a in similar_articles(f"{submission.title} {submission.summary}")
+            if a.id != submission.article_id
+        ],
         problems=submissions.publish_problems(submission),
         status_label=submissions.STATUS_LABELS[submission.status],
         action_labels=submissions.ACTION_LABELS,

@@ -52,9 +52,10 @@ def collect_uploads(form: Any) -> tuple[list[uploads.PendingFile], list[str]]:
         uploads.discard(item)
     pending = [p for p in pending if p.id not in remove]
     errors, maximum = [], int(current_app.config["MAX_ATTACHMENTS"])
-    for upload in form.attachments.data or []:
-        if not getattr(upload, "filename", None):
-            continue
+    new_uploads = [u for u in form.attachments.data or [] if getattr(u, "filename", None)]
+    if new_uploads:
+        uploads.prune_pending()  # abandoned forms leave files behind; a day later they go
+    for upload in new_uploads:
         if len(pending) >= maximum:
             name = uploads.clean_filename(upload.filename)
             errors.append(f"{name}: hoogstens {maximum} bijlagen.")
@@ -131,6 +132,18 @@ def submit():
             render_template("submit/done.html", submission=submission, status_url=status_url)
         )
     )
+
+
+@bp.get("/voorbeeld-indienen/lijkt-op")
+def similar():
+    """Return published articles like the typed title, as JSON for the form's live hint."""
+    text = (request.args.get("titel") or "")[:300]
+    return {
+        "results": [
+            {"title": a.title, "kind": a.kind.label, "url": url_for("public.article", slug=a.slug)}
+            for a in similar_articles(text)
+        ]
+    }
 
 
 @bp.route("/inzending/<token>", methods=["GET", "POST"])

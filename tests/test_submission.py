@@ -256,3 +256,10 @@ def test_an_smtp_failure_never_loses_a_submission(tmp_path: Path) -> None:
     assert response.status_code == 200 and "/inzending/" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(SubmissionEvent.id))) == 1
+
+
+def test_live_similar_hint_returns_matching_articles_as_json(app: Flask) -> None:
+    client = app.test_client()
+    data = client.get("/voorbeeld-indienen/lijkt-op?titel=OKé-op-school jeugdhulp").get_json()
+    assert "/artikel/oke-op-school-test" in [r["url"] for r in data["results"]]
+    assert client.get("/voorbeeld-indienen/lijkt-op?titel=").get_json() == {"results": []}

@@ -198,3 +198,11 @@ def test_hostile_input_never_runs_in_the_browser(
     expect(editor_page.get_by_role("heading", level=1)).to_contain_text("<script>")
     assert editor_page.evaluate("window.__xss") is None
     assert not dialogs
+
+
+def test_similar_articles_show_while_typing_the_title(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "/voorbeeld-indienen")
+    page.get_by_label("Titel", exact=True).press_sequentially("OKé-op-school jeugdhulp")
+    hint = page.locator(".similar-live")
+    expect(hint).to_contain_text("Lijkt op")
+    expect(hint.get_by_role("link")).to_contain_text(["OKé-op-school: jeugdhulp traint op school"])

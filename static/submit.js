@@ -1,0 +1,58 @@
+// "Lijkt op" while typing a title on the submission form. Progressive enhancement only: without
+// JavaScript the same list appears on the preview. Results are built with textContent, never
+// innerHTML, so nothing from the server is ever parsed as HTML.
+"use strict";
+
+(function () {
+  var form = document.querySelector("form[data-similar]");
+  var title = form && form.querySelector("#title");
+  if (!title || !window.fetch) { return; }
+  var box = document.createElement("div");
+  var timer = null;
+  var latest = 0;
+
+  box.className = "similar similar-live";
+  box.setAttribute("aria-live", "polite");
+  box.hidden = true;
+  title.parentNode.appendChild(box);
+
+  function show(results) {
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    if (!results.length) { box.hidden = true; return; }
+    var intro = document.createElement("p");
+    var list = document.createElement("ul");
+    intro.textContent = "Lijkt op (staat al in de kennisbank):";
+    results.forEach(function (item) {
+      var entry = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = item.url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = item.title;
+      entry.appendChild(link);
+      entry.appendChild(document.createTextNode(" (" + item.kind + ")"));
+      list.appendChild(entry);
+    });
+    box.appendChild(intro);
+    box.appendChild(list);
+    box.hidden = false;
+  }
+
+  function lookup() {
+    var text = title.value.trim();
+    var mine = ++latest;
+    if (text.length < 5) { show([]); return; }
+    fetch(form.getAttribute("data-similar") + "?titel=" + encodeURIComponent(text), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin"
+    })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) { if (mine === latest) { show(data.results || []); } })
+      .catch(function () { /* a hint only: the form works without it */ });
+  }
+
+  title.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(lookup, 400);
+  });
+}());

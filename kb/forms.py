@@ -9,7 +9,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     EmailField,
     PasswordField,
     SelectField,
@@ -140,7 +139,3 @@ class MessageForm(KBForm):
             Length(max=5000, message="Hoogstens 5000 tekens."),
         ],
     )
-
-
-class ConfirmForm(KBForm):
-    confirm = BooleanField("Ik weet het zeker", validators=[DataRequired("Vink dit aan.")])

@@ -155,8 +155,9 @@ def set_article_status(article: Article, status: str, author: User) -> None:
 
 def restore_revision(article: Article, revision: ArticleRevision, author: User) -> None:
     """Bring back an older revision's content; the current state is kept as a revision first."""
-    stamp = revision.created_at.strftime("%d-%m-%Y %H:%M")
-    snapshot_revision(article, author, f"Versie van {stamp} hersteld")
+    from kb.localtime import local_datetime
+
+    snapshot_revision(article, author, f"Versie van {local_datetime(revision.created_at)} hersteld")
     data = dict(revision.data)
     data.pop("status", None)  # restoring content never silently publishes or unpublishes
     apply_state(article, data)

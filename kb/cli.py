@@ -100,6 +100,9 @@ def create_user_command(email: str, role: str, name: str, organisation: str) -> 
     from kb.models import User, db
 
     email = normalise_email(email)
+    if "@" not in email.strip("@") or any(c.isspace() for c in email):
+        click.echo(f"Geen geldig e-mailadres: {email}", err=True)
+        sys.exit(1)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         click.echo(f"Er bestaat al een account voor {email}.", err=True)
         sys.exit(1)

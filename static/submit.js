@@ -56,3 +56,30 @@
     timer = setTimeout(lookup, 400);
   });
 }());
+
+// Refuse a too-large attachment before the upload starts, so the form is never sent only to be
+// answered with the "Te groot" page. The server checks again; this is only a shortcut.
+(function () {
+  var inputs = document.querySelectorAll("input[type=file][data-max-bytes]");
+  Array.prototype.forEach.call(inputs, function (input) {
+    var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var readable = limit >= 1048576 ? Math.floor(limit / 1048576) + " MB"
+      : Math.ceil(limit / 1024) + " kB";
+    var note = document.createElement("p");
+    note.className = "field-error";
+    note.setAttribute("role", "alert");
+    note.hidden = true;
+    input.parentNode.insertBefore(note, input);
+    input.addEventListener("change", function () {
+      var tooBig = Array.prototype.filter.call(input.files, function (file) {
+        return file.size > limit;
+      });
+      note.hidden = !tooBig.length;
+      if (tooBig.length) {
+        note.textContent = tooBig.map(function (file) { return file.name; }).join(", ") +
+          ": groter dan " + readable + ". Kies een kleiner bestand.";
+        input.value = "";
+      }
+    });
+  });
+}());

@@ -206,3 +206,16 @@ def test_similar_articles_show_while_typing_the_title(server: LiveServer, page: 
     hint = page.locator(".similar-live")
     expect(hint).to_contain_text("Lijkt op")
     expect(hint.get_by_role("link")).to_contain_text(["OKé-op-school: jeugdhulp traint op school"])
+
+
+def test_too_large_attachment_is_refused_before_upload(
+    server_factory: Callable[..., LiveServer], page: Page
+) -> None:
+    live = server_factory(extra_env={"KB_MAX_UPLOAD_BYTES": "1024"})
+    page.goto(live.url + "/voorbeeld-indienen")
+    files = page.get_by_label("Bijlagen (PDF, DOCX of ODT)")
+    files.set_input_files(
+        files=[{"name": "groot.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES * 100}]
+    )
+    expect(page.get_by_role("alert")).to_contain_text("groot.pdf: groter dan 1 kB")
+    assert files.evaluate("input => input.files.length") == 0

@@ -82,15 +82,24 @@ def stem(word: str) -> str:
 
 @dataclass(frozen=True)
 class WordTerms:
-    """The index terms of one word: its joined form, its pieces and its smallest parts."""
+    """The index terms of one word.
+
+    joined: the whole word without hyphens, stemmed; leaves: its smallest known parts, stemmed
+    (empty for a simple word); spans: every run of two or more consecutive parts joined and
+    stemmed, whole word excluded (`zorgarrangement` in `onderwijszorgarrangement`); surface:
+    the folded, unstemmed joined form; joinable: whether it may form a compound with its
+    neighbour (a number or a word made of known parts).
+    """
 
     joined: str
-    leaves: tuple[str, ...]
-    pieces: tuple[str, ...] = ()
+    leaves: tuple[str, ...] = ()
+    spans: tuple[tuple[int, str], ...] = ()
+    surface: str = ""
+    joinable: bool = False
 
     def all_terms(self) -> tuple[str, ...]:
         """Return every distinct term, joined form first."""
-        return tuple(dict.fromkeys((self.joined, *self.pieces, *self.leaves)))
+        return tuple(dict.fromkeys((self.joined, *self.leaves, *(t for _, t in self.spans))))
 
 
 class DutchAnalysis:
@@ -107,7 +116,6 @@ class DutchAnalysis:
         self.lexicon = frozenset(self.words | {stem(w) for w in self.words})
         self._cache: dict[str, WordTerms | None] = {}
         self._split_cache: dict[str, tuple[str, ...] | None] = {}
-        self._spell_cache: dict[str, list[str]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         # The index pickles its schema; caches are rebuilt on load.
@@ -132,30 +140,25 @@ class DutchAnalysis:
         if word in STOP_WORDS:
             return None
         if word[-1] in "+-" and word[:-1].isdigit():
-            return WordTerms(word[:-1] + ("plus" if word[-1] == "+" else "min"), ())
+            return WordTerms(word[:-1] + ("plus" if word[-1] == "+" else "min"))
         pieces = [p for p in _JOINERS.split(word) if p]
         if not pieces:
             return None
         joined = "".join(pieces)
-        leaves: list[str] = []
+        parts: list[str] = []
         for piece in pieces:
-            leaves.extend(self.split(piece) or (piece,))
-        stems = tuple(stem(p) for p in leaves)
+            parts.extend(self.split(piece) or (piece,))
         joined_stem = stem(joined)
-        if stems == (joined_stem,):
-            stems = ()
-        # Pieces that are neither the joined form nor a part would otherwise be lost
-        # ("zorgarrangement" in "onderwijs-zorgarrangement"); the rest would count twice.
-        piece_stems = (
-            tuple(
-                s
-                for s in dict.fromkeys(stem(p) for p in pieces)
-                if s not in stems and s != joined_stem
-            )
-            if len(pieces) > 1
-            else ()
+        joinable = joined.isdigit() or all(p.isdigit() or self._known(p) for p in parts)
+        if len(parts) == 1:
+            return WordTerms(joined_stem, surface=joined, joinable=joinable)
+        spans = tuple(
+            (start, stem("".join(parts[start:end])))
+            for start in range(len(parts))
+            for end in range(start + 2, len(parts) + 1)
+            if end - start < len(parts)
         )
-        return WordTerms(joined_stem, stems, piece_stems)
+        return WordTerms(joined_stem, tuple(map(stem, parts)), spans, joined, joinable)
 
     def _known(self, word: str) -> bool:
         return len(word) >= 3 and (word in self.lexicon or stem(word) in self.lexicon)
@@ -179,21 +182,15 @@ class DutchAnalysis:
         self._split_cache[word] = result
         return result
 
-    def spell_words(self, token: str) -> list[str]:
-        """Return the folded, unstemmed words of a token for spelling suggestions."""
-        cached = self._spell_cache.get(token)
-        if cached is None:
-            cached = self._spell_words(token)
-            if len(self._spell_cache) < 500_000:
-                self._spell_cache[token] = cached
-        return cached
 
-    def _spell_words(self, token: str) -> list[str]:
-        word = fold(token)
-        pieces = [p for p in _JOINERS.split(word) if len(p) >= 3 and not p.isdigit()]
-        if len(pieces) > 1:
-            pieces.append("".join(pieces))
-        return pieces
+@lru_cache(maxsize=200_000)
+def spell_words(token: str) -> tuple[str, ...]:
+    """Return the folded, unstemmed words of a token for spelling suggestions."""
+    word = fold(token)
+    pieces = [p for p in _JOINERS.split(word) if len(p) >= 3 and not p.isdigit()]
+    if len(pieces) > 1:
+        pieces.append("".join(pieces))
+    return tuple(pieces)
 
 
 # --- snippets -------------------------------------------------------------------------------
@@ -259,10 +256,12 @@ def _plain_excerpt(text: str, width: int) -> Markup:
 
 
 class DutchFilter(Filter):
-    """Whoosh filter: each token becomes its joined term, its pieces and its compound parts.
+    """Whoosh filter: each token becomes its joined term, its compound parts and their spans.
 
     Parts get consecutive positions so a quoted phrase can match inside a compound; the joined
-    form shares the position of its first part.
+    form and each span share the position of their first part. Two neighbouring words that
+    together form a compound of known parts (`onderwijs zorgarrangement`) are also indexed
+    joined, so the query `onderwijszorgarrangement` is one term lookup, not a costly AND.
     """
 
     is_morph = True
@@ -277,46 +276,39 @@ class DutchFilter(Filter):
         """Yield the terms of every token, renumbering positions."""
         pos = 0
         terms_of = self.analysis.terms
+        previous: WordTerms | None = None
+        previous_pos = 0
         for token in tokens:
             terms = terms_of(token.text)
             if terms is None:
+                previous = None
                 continue
             base = pos
+            if (
+                previous is not None
+                and previous.joinable
+                and terms.joinable
+                and not terms.surface.isdigit()
+                and len(previous.surface) + len(terms.surface) >= 8
+            ):
+                token.pos = previous_pos
+                token.text = stem(previous.surface + terms.surface)
+                yield token
             token.pos = base
             token.text = terms.joined
             yield token
-            for piece in terms.pieces:
-                token.text = piece
-                yield token
             for offset, leaf in enumerate(terms.leaves):
                 token.pos = base + offset
                 token.text = leaf
                 yield token
-            pos = base + max(1, len(terms.leaves))
-
-
-class SpellFilter(Filter):
-    """Whoosh filter: folded, unstemmed words (the vocabulary "Bedoelde u" suggests from)."""
-
-    def __init__(self, analysis: DutchAnalysis) -> None:
-        self.analysis = analysis
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SpellFilter)
-
-    def __call__(self, tokens: Iterator) -> Iterator:
-        """Yield each token's spelling words."""
-        for token in tokens:
-            for word in self.analysis.spell_words(token.text):
-                token.text = word
+            for offset, span in terms.spans:
+                token.pos = base + offset
+                token.text = span
                 yield token
+            pos = base + max(1, len(terms.leaves))
+            previous, previous_pos = terms, base
 
 
 def dutch_analyzer(analysis: DutchAnalysis):  # noqa: ANN201 (a whoosh CompositeAnalyzer)
     """Return the whoosh analyzer for Dutch text fields."""
     return RegexTokenizer(WORD_PATTERN) | DutchFilter(analysis)
-
-
-def spelling_analyzer(analysis: DutchAnalysis):  # noqa: ANN201
-    """Return the whoosh analyzer for the spelling vocabulary field."""
-    return RegexTokenizer(WORD_PATTERN) | SpellFilter(analysis)

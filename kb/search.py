@@ -35,7 +35,7 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 
-from kb.analysis import DutchAnalysis, dutch_analyzer, fold, spelling_analyzer
+from kb.analysis import TOKEN_RE, DutchAnalysis, dutch_analyzer, fold, spell_words
 from kb.models import (
     Article,
     IndexOutbox,
@@ -51,7 +51,9 @@ log = logging.getLogger(__name__)
 FACETS = ("kind", "theme", "advice", "region", "sector")
 POINTER = "CURRENT"
 TEXT_LIMIT = 20_000  # characters of summary + body kept for snippets
+SPELL_BODY_CHARS = 600
 BATCH = 500
+BUILD_PROCS = 2
 
 
 class IndexUnavailable(Exception):
@@ -78,7 +80,8 @@ def make_schema(analysis: DutchAnalysis) -> Schema:
         labels=TEXT(analyzer=text),
         summary=TEXT(analyzer=text),
         body=TEXT(analyzer=text),
-        spell=TEXT(analyzer=spelling_analyzer(analysis), phrase=False),
+        # Folded words, each once per document, unscored: only for "Bedoelde u".
+        spell=KEYWORD(scorable=False),
         kind=ID,
         theme=KEYWORD,
         advice=KEYWORD,
@@ -130,7 +133,11 @@ def document(article: Article) -> dict[str, Any]:
         "title_sort": fold(article.title),
     }
     doc["version"] = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:20]
-    doc["spell"] = f"{article.title}\n{labels}\n{article.summary}\n{article.body_text}"
+    # The vocabulary for "Bedoelde u": each word once, from the parts readers search for
+    # (title, labels, summary, the start of the body); the whole body would double the build.
+    head = article.body_text[:SPELL_BODY_CHARS]
+    tokens = TOKEN_RE.findall(f"{article.title} {labels} {article.summary} {head}")
+    doc["spell"] = " ".join(dict.fromkeys(w for t in tokens for w in spell_words(t)))
     doc["text"] = f"{article.summary}\n\n{article.body_text}"[:TEXT_LIMIT]
     return doc
 
@@ -415,7 +422,9 @@ def _old_writes_blocked(old: whoosh_index.Index | None, timeout: float) -> Itera
 def _build(path: Path) -> int:
     path.mkdir(parents=True)
     ix = whoosh_index.create_in(str(path), make_schema(analysis_from_db()))
-    writer = ix.writer(limitmb=256)
+    # Worker processes analyse in parallel, each writing its own segment (no merge at the end);
+    # on a busy machine this costs nothing, on an idle one it nearly halves the time.
+    writer = ix.writer(procs=BUILD_PROCS, multisegment=True, limitmb=128)
     count = 0
     try:
         for article in _published():

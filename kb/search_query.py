@@ -115,23 +115,15 @@ class BuiltQuery:
     word_count: int
 
 
-PART_WEIGHT = 0.4  # a compound found through its parts ranks below the compound itself
-
-
-def _fields(term: str, weight: float = 1.0) -> wq.Query:
-    return wq.Or(
-        [wq.Term(name, term, boost=boost * weight) for name, boost in FIELD_BOOSTS.items()]
-    )
+def _fields(term: str) -> wq.Query:
+    return wq.Or([wq.Term(name, term, boost=boost) for name, boost in FIELD_BOOSTS.items()])
 
 
 def _word(terms: WordTerms, wanted: set[str]) -> wq.Query:
-    """One word: its joined form, or all of its parts (so compounds meet their spaced forms)."""
+    """One word is one term: the index holds compounds whole, in parts and joined across a
+    space, so `onderwijszorgarrangement` and `onderwijs zorgarrangement` meet without an AND."""
     wanted.add(terms.joined)
-    wanted.update(terms.leaves)
-    if len(terms.leaves) < 2:
-        return _fields(terms.joined)
-    parts = wq.And([_fields(leaf, PART_WEIGHT) for leaf in terms.leaves])
-    return wq.Or([_fields(terms.joined), parts])
+    return _fields(terms.joined)
 
 
 def _words(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:

@@ -107,39 +107,46 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     per_page: int = 20,
+    facets: bool = True,
+    snippets: bool = True,
 ) -> SearchResult:
-    """Search published articles; values within a facet OR, facets AND."""
+    """Search published articles; values within a facet OR, facets AND.
+
+    facets=False and snippets=False skip that work (the benchmark's plain and filtered runs).
+    """
     state = reader()
     filters = {k: [str(v) for v in vs] for k, vs in (filters or {}).items() if k in FACETS and vs}
     parsed = parse(text)
     synonyms = _synonyms(state)
     built = build(state.analysis, parsed, synonyms)
-    result, hits = _run(state, built, filters)
+    result, hits = _run(state, built, filters, facets)
     corrections = _corrections(state, parsed, synonyms)
     if corrections:
         result.suggestion = corrected_text(text, corrections)
     if not result.total and corrections:
         fixed = parse(result.suggestion or "")
         built_fixed = build(state.analysis, fixed, synonyms)
-        fixed_result, fixed_hits = _run(state, built_fixed, filters)
+        fixed_result, fixed_hits = _run(state, built_fixed, filters, facets)
         if fixed_result.total:
             fixed_result.suggestion, fixed_result.corrected = result.suggestion, True
             result, hits, built, parsed = fixed_result, fixed_hits, built_fixed, fixed
     if not result.total and len(parsed.words) > 1:
         any_built = build(state.analysis, parsed, synonyms, match_all=False)
-        any_result, any_hits = _run(state, any_built, filters)
+        any_result, any_hits = _run(state, any_built, filters, facets)
         if any_result.total:
             any_result.suggestion, any_result.corrected = result.suggestion, result.corrected
             any_result.match_all = False
             result, hits, built = any_result, any_hits, any_built
     if not result.total and filters:
-        result.unfiltered_total = _run(state, built, {})[0].total
-    _rank(state, result, hits, built, parsed, sort, page, per_page)
+        result.unfiltered_total = _run(state, built, {}, False)[0].total
+    _rank(state, result, hits, built, sort, page, per_page, snippets)
+    if not facets:
+        result.facets = {}
     return result
 
 
 def _run(
-    state: ReaderState, built: BuiltQuery, filters: dict[str, list[str]]
+    state: ReaderState, built: BuiltQuery, filters: dict[str, list[str]], count: bool = True
 ) -> tuple[SearchResult, Hits]:
     """Match the query, count every facet under the other facets' filters; return the hits."""
     bits = _facet_bits(state)
@@ -157,7 +164,7 @@ def _run(
         for name, values in filters.items()
     }
     facets: dict[str, dict[str, int]] = {}
-    for name in FACETS:
+    for name in FACETS if count else ():
         base = matched
         for other, mask in selected.items():
             if other != name:
@@ -190,10 +197,10 @@ def _rank(
     result: SearchResult,
     hits: Hits,
     built: BuiltQuery,
-    parsed: ParsedQuery,
     sort: str,
     page: int,
     per_page: int,
+    snippets: bool,
 ) -> None:
     """Put one page of hits in order and add their snippets."""
     if not result.total:
@@ -222,9 +229,10 @@ def _rank(
         stored = searcher.stored_fields(doc)
         article_id = int(stored["id"])
         result.ids.append(article_id)
-        result.snippets[article_id] = snippet(
-            state.analysis, stored.get("text", ""), built.wanted, enough
-        )
+        if snippets:
+            result.snippets[article_id] = snippet(
+                state.analysis, stored.get("text", ""), built.wanted, enough
+            )
 
 
 def _corrections(state: ReaderState, parsed: ParsedQuery, synonyms: Synonyms) -> dict[str, str]:

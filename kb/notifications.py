@@ -76,10 +76,16 @@ def editors_new_submission(submission: Submission, resubmitted: bool = False) ->
 
 def region_update(submission: Submission, subject: str, text: str) -> None:
     """Tell the region about an editor's step on its submission."""
+    # Only the token's hash is stored, so the private link cannot be sent again; a member
+    # who submitted while logged in can follow it under "Mijn inzendingen" instead.
+    hint = _status_hint(None)
+    if submission.submitter_id is not None:
+        own = absolute("submit.own_status", submission_id=submission.id)
+        hint += f"\nIngelogd kunt u haar ook volgen via Mijn inzendingen:\n{own}"
     send_mail(
         _region_recipients(submission),
         f"{subject}: {submission.title}",
-        f"Beste {submission.contact_name},\n\n{text}\n\n{_status_hint(None)}{SIGNATURE}",
+        f"Beste {submission.contact_name},\n\n{text}\n\n{hint}{SIGNATURE}",
     )
 
 

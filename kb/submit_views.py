@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -18,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import select
 
 from kb import submissions, throttle, uploads
 from kb.models import Attachment, Submission, db
@@ -146,10 +148,10 @@ def similar():
     }
 
 
-@bp.route("/inzending/<token>", methods=["GET", "POST"])
-def status(token: str):
+def _status_page(
+    submission: Submission, self_url: str, attachment_url: Callable[[Attachment], str]
+) -> Response:
     """Show where a submission stands; when it was sent back, let the region answer."""
-    submission = submissions.by_token(token) or abort(404)
     form, pending = None, []
     if submission.status == "returned":
         form = fill_choices(ResubmitForm(data=initial_data(submission)))
@@ -163,14 +165,15 @@ def status(token: str):
                     flash(str(exc), "error")
                 else:
                     flash("Dank u. Uw inzending staat weer bij de redactie.", "success")
-                return redirect(url_for("submit.status", token=token), code=303)
+                return redirect(self_url, code=303)
     elif request.method == "POST":
         flash("Deze inzending kan nu niet worden aangevuld.", "error")
-        return redirect(url_for("submit.status", token=token), code=303)
+        return redirect(self_url, code=303)
     page = render_template(
         "submit/status.html",
         submission=submission,
-        token=token,
+        self_url=self_url,
+        attachment_url=attachment_url,
         form=form,
         pending=pending,
         sections=[(h, render_markdown(getattr(submission, n)).html) for h, n in SECTIONS],
@@ -180,11 +183,69 @@ def status(token: str):
     return _private(make_response(page))
 
 
-@bp.get("/inzending/<token>/bijlage/<int:attachment_id>")
-def attachment(token: str, attachment_id: int):
-    """Download one of the submission's own attachments."""
-    submission = submissions.by_token(token) or abort(404)
+def _download(submission: Submission, attachment_id: int) -> Response:
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.submission_id != submission.id:
         abort(404)
     return _private(uploads.download(item))
+
+
+@bp.route("/inzending/<token>", methods=["GET", "POST"])
+def status(token: str):
+    """The private status page, reached with the link from the confirmation."""
+    submission = submissions.by_token(token) or abort(404)
+    return _status_page(
+        submission,
+        url_for("submit.status", token=token),
+        lambda a: url_for("submit.attachment", token=token, attachment_id=a.id),
+    )
+
+
+@bp.get("/inzending/<token>/bijlage/<int:attachment_id>")
+def attachment(token: str, attachment_id: int):
+    """Download one of the submission's own attachments."""
+    return _download(submissions.by_token(token) or abort(404), attachment_id)
+
+
+def _own(submission_id: int) -> Submission:
+    """Return a submission of the logged-in member (404 for anyone else's: no probing)."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.submitter_id != current_user.id:
+        abort(404)
+    return submission
+
+
+@bp.get("/mijn-inzendingen")
+def mine():
+    """List the logged-in member's own submissions, newest first."""
+    if not current_user.is_authenticated:
+        return login_redirect()
+    rows = db.session.scalars(
+        select(Submission)
+        .where(Submission.submitter_id == current_user.id)
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+    ).all()
+    return render_template(
+        "submit/mine.html", submissions=rows, status_labels=submissions.STATUS_LABELS
+    )
+
+
+@bp.route("/mijn-inzendingen/<int:submission_id>", methods=["GET", "POST"])
+def own_status(submission_id: int):
+    """The status page of one of the member's own submissions (no token needed)."""
+    if not current_user.is_authenticated:
+        return login_redirect()
+    submission = _own(submission_id)
+    return _status_page(
+        submission,
+        url_for("submit.own_status", submission_id=submission_id),
+        lambda a: url_for("submit.own_attachment", submission_id=submission_id, attachment_id=a.id),
+    )
+
+
+@bp.get("/mijn-inzendingen/<int:submission_id>/bijlage/<int:attachment_id>")
+def own_attachment(submission_id: int, attachment_id: int):
+    """Download an attachment of one of the member's own submissions."""
+    if not current_user.is_authenticated:
+        return login_redirect()
+    return _download(_own(submission_id), attachment_id)

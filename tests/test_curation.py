@@ -254,3 +254,35 @@ def test_times_are_shown_in_dutch_local_time() -> None:
 
     assert local_datetime(datetime(2026, 11, 22, 10, 0)) == "22 november 2026 11:00"
     assert local_datetime(datetime(2026, 7, 1, 10, 0)) == "1 juli 2026 12:00"
+
+
+def test_members_follow_and_answer_their_own_submissions_without_the_token(
+    app: Flask, editor: FlaskClient, mailbox: Mailbox
+) -> None:
+    member = make_user(app, email_address="lid@example.nl", name="Lid Lidsma")
+    client = app.test_client()
+    login(client, member.email)
+    submit(client, valid_submission(title="Mijn eigen voorbeeld"), [(PDF_BYTES, "eigen.pdf")])
+    overview = client.get("/mijn-inzendingen").get_data(as_text=True)
+    own = re.search(r'href="(/mijn-inzendingen/\d+)">Mijn eigen voorbeeld', overview).group(1)
+    submission_id = int(own.rsplit("/", 1)[1])
+    page = f"/redactie/inzending/{submission_id}"
+    _post(editor, f"{page}/terugsturen", page, **{"vraag-message": "Welke school?"})
+    mail = mailbox.wait_for(lambda m: "Vraag over uw inzending" in m["Subject"])
+    assert "lid@example.nl" in mail["To"] and f"http://127.0.0.1:5000{own}" in body(mail)
+    html = client.get(own).get_data(as_text=True)
+    assert "Welke school?" in html and "eigen.pdf" in html
+    attachment = re.search(rf'href="({own}/bijlage/\d+)"', html).group(1)
+    with client.get(attachment) as download:
+        assert download.data == PDF_BYTES
+    answer = valid_submission(title="Mijn eigen voorbeeld", answer="De Regenboog.")
+    response = client.post(own, data={"csrf_token": csrf(client), **answer})
+    assert response.status_code == 303
+    assert _events(app, submission_id)[-1][0] == "resubmitted"
+    # Nobody else can see it, and anonymous visitors are sent to the login page.
+    stranger = app.test_client()
+    login(stranger, make_user(app, email_address="ander@example.nl").email)
+    assert stranger.get(own).status_code == 404
+    assert stranger.get(attachment).status_code == 404
+    assert app.test_client().get(own).status_code == 302
+    assert app.test_client().get("/mijn-inzendingen").status_code == 302

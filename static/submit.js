@@ -83,3 +83,10 @@
     });
   });
 }());
+
+// After a send with errors, move focus to the summary at the top: on a long form the messages
+// would otherwise be out of sight (and unannounced) for keyboard and screen-reader users.
+(function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+}());

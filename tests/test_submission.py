@@ -21,6 +21,7 @@ from tests.accounts_support import (
     mail_config,
     make_app,
     make_user,
+    odt_bytes,
     running_mailbox,
     status_token,
     submit,
@@ -264,3 +265,24 @@ def test_live_similar_hint_returns_matching_articles_as_json(app: Flask) -> None
     data = client.get("/voorbeeld-indienen/lijkt-op?titel=OKé-op-school jeugdhulp").get_json()
     assert "/artikel/oke-op-school-test" in [r["url"] for r in data["results"]]
     assert client.get("/voorbeeld-indienen/lijkt-op?titel=").get_json() == {"results": []}
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "content_type"),
+    [
+        (PDF_BYTES, "verslag.PDF", "application/pdf"),
+        (docx_bytes(), "plan.docx",
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (odt_bytes(), "notulen.odt", "application/vnd.oasis.opendocument.text"),
+    ],
+)  # fmt: skip
+def test_pdf_docx_and_odt_are_accepted_by_content(
+    app: Flask, content: bytes, name: str, content_type: str
+) -> None:
+    response = submit(app.test_client(), valid_submission(), files=[(content, name)])
+    assert "Bedankt" in response.get_data(as_text=True)
+    with app.app_context():
+        row = db.session.scalar(select(Attachment))
+        assert (row.filename, row.content_type, row.size) == (name, content_type, len(content))
+        assert not (Path(app.config["UPLOAD_DIR"]) / "pending" / row.stored_name).exists()
+        assert "static" not in str(Path(app.config["UPLOAD_DIR"]).resolve())

@@ -219,3 +219,16 @@ def test_too_large_attachment_is_refused_before_upload(
     )
     expect(page.get_by_role("alert")).to_contain_text("groot.pdf: groter dan 1 kB")
     assert files.evaluate("input => input.files.length") == 0
+
+
+def test_errors_are_announced_and_everything_typed_stays(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "/voorbeeld-indienen")
+    values = dict(VALUES, **{"E-mailadres contactpersoon": "geen-adres"})
+    fill_submission(page, values)
+    page.get_by_role("button", name="Verzenden").click()
+    summary = page.get_by_role("alert").filter(has_text="Controleer het formulier")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("E-mailadres contactpersoon: Vul een geldig e-mailadres in")
+    expect(page.get_by_label("Aanpak", exact=True)).to_have_value(VALUES["Aanpak"])
+    expect(page.get_by_label("Monitoring en data")).to_be_checked()
+    expect(page.get_by_label(re.compile("^Ik geef toestemming"))).to_be_checked()

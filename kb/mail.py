@@ -47,7 +47,9 @@ def send_mail(recipients: str | Iterable[str], subject: str, body: str) -> bool:
         log.exception("E-mail niet opgebouwd (onderwerp %r)", subject)
         return False
     if not config.get("MAIL_HOST"):
-        log.info("E-mail (geen SMTP ingesteld) aan %s\n%s", ", ".join(to), message.as_string())
+        # WARNING, not INFO: with no logging configured (flask run, plain gunicorn) only
+        # warnings reach stderr, and this message is the only copy of the e-mail.
+        log.warning("E-mail (geen SMTP ingesteld) aan %s\n%s", ", ".join(to), message.as_string())
         return True
     try:
         with smtplib.SMTP(

@@ -55,6 +55,7 @@ stages wajong participatie wet gezondheid gezondheidszorg vroeg school wijkteam 
 vangnet huis huisarts psycholoog psychiater gedrag gedrags problemen probleem aanbod inkoop
 contract kosten baten analyse cijfers data dienst diensten loket zorgloket wijkteams basis
 elementen element kader kaders regie bestuur bestuurder bestuurders directeur directie
+corona tijd boerderij klas klassen sprint
 """
 
 

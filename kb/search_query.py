@@ -115,20 +115,38 @@ class BuiltQuery:
     word_count: int
 
 
-def _fields(term: str) -> wq.Query:
-    return wq.Or([wq.Term(name, term, boost=boost) for name, boost in FIELD_BOOSTS.items()])
+SYNONYM_WEIGHT = 0.5  # a synonym counts less than the word that was typed
 
 
-def _word(terms: WordTerms, wanted: set[str]) -> wq.Query:
+def _fields(term: str, weight: float = 1.0) -> wq.Query:
+    return wq.Or(
+        [wq.Term(name, term, boost=boost * weight) for name, boost in FIELD_BOOSTS.items()]
+    )
+
+
+def _word(terms: WordTerms, wanted: set[str], weight: float = 1.0) -> wq.Query:
     """One word is one term: the index holds compounds whole, in parts and joined across a
     space, so `onderwijszorgarrangement` and `onderwijs zorgarrangement` meet without an AND."""
     wanted.add(terms.joined)
-    return _fields(terms.joined)
+    return _fields(terms.joined, weight)
 
 
-def _words(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
-    clauses = [_word(w, wanted) for w in words]
+def _words(words: Sequence[WordTerms], wanted: set[str], weight: float) -> wq.Query:
+    clauses = [_word(w, wanted, weight) for w in words]
     return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+
+
+def _synonym_group(
+    typed: Sequence[WordTerms], group: Sequence[Sequence[WordTerms]], wanted: set[str]
+) -> wq.Query:
+    """The typed words or any synonym; synonyms weigh less, so an article does not win merely
+    by using many of them. (Not DisjunctionMax: in whoosh 2.7.4 it scores every hit alike.)"""
+    typed_key = tuple(w.joined for w in typed)
+    alternatives = [_words(typed, wanted, 1.0)]
+    for term in group:
+        if tuple(w.joined for w in term) != typed_key:
+            alternatives.append(_words(term, wanted, SYNONYM_WEIGHT))
+    return wq.Or(alternatives)
 
 
 def _phrase(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
@@ -165,7 +183,8 @@ def build(
         if group is None:
             clauses.append(_word(words[position], wanted))
         else:
-            clauses.append(wq.Or([_words(term, wanted) for term in synonyms.groups[group]]))
+            typed = words[position : position + span]
+            clauses.append(_synonym_group(typed, synonyms.groups[group], wanted))
         position += span
     for tokens in parsed.phrases:
         phrase_words = analyse(analysis, tokens)

@@ -19,6 +19,7 @@ from kb.analysis import WordTerms, fold, snippet
 from kb.models import SynonymGroup, db
 from kb.search import FACETS, ReaderState, reader
 from kb.search_query import (
+    FIELD_BOOSTS,
     BuiltQuery,
     ParsedQuery,
     Synonyms,
@@ -152,10 +153,14 @@ def _run(
     bits = _facet_bits(state)
     live = bits[""][""]
     size = state.searcher.reader().doc_count_all()
+    scored: list[tuple[float, int]] | None = None
     if isinstance(built.query, wq.Every):
         matched = live
     else:
-        matched = _to_bits(state.searcher.docs_for_query(built.query), size) & live
+        # One scored pass over every match gives both the match set (for facet counts) and
+        # the ranking; a separate unscored pass plus a top-k pass walked the postings twice.
+        scored = state.searcher.search(built.query, limit=None, terms=False).top_n
+        matched = _to_bits((doc for _score, doc in scored), size) & live
     positive = matched
     if built.excluded is not None:
         matched &= ~_to_bits(state.searcher.docs_for_query(built.excluded), size)
@@ -174,15 +179,20 @@ def _run(
     hits = matched
     for mask in selected.values():
         hits &= mask
-    return SearchResult(ids=[], total=hits.bit_count(), facets=facets), Hits(hits, hits != positive)
+    narrowed = hits != positive
+    return SearchResult(ids=[], total=hits.bit_count(), facets=facets), Hits(hits, narrowed, scored)
 
 
 @dataclass
 class Hits:
-    """The matching documents as a bit set; narrowed when filters or exclusions removed some."""
+    """The matching documents as a bit set, with their scores (best first) when scored.
+
+    narrowed: filters or exclusions removed some of the query's matches.
+    """
 
     bits: int
     narrowed: bool
+    scored: list[tuple[float, int]] | None = None
 
 
 def _union(masks: Any) -> int:
@@ -207,17 +217,16 @@ def _rank(
         return
     wanted = page * per_page
     searcher = state.searcher
-    if sort == "relevance" and not isinstance(built.query, wq.Every):
-        # Filters and exclusions restrict the scored search to the hits as a set of docnums.
-        docset = set(_from_bits(hits.bits)) if hits.narrowed else None
-        found = searcher.search(built.query, limit=wanted + per_page, filter=docset, terms=False)
+    if sort == "relevance" and hits.scored is not None:
         updated = _column(state, "updated")
+        if hits.narrowed:
+            keep = set(_from_bits(hits.bits))
+            top = [item for item in hits.scored if item[1] in keep][: wanted + per_page]
+        else:
+            top = hits.scored[: wanted + per_page]
         # Recency breaks ties between equal scores; rounding makes near-equal scores tie.
-        order = sorted(
-            ((round(score, 4), updated[doc], doc) for score, doc in found.top_n),
-            key=lambda item: (-item[0], -item[1]),
-        )
-        docs = [doc for _score, _updated, doc in order]
+        top.sort(key=lambda item: (-round(item[0], 4), -updated[item[1]]))
+        docs = [doc for _score, doc in top]
     elif sort == "title":
         titles = _column(state, "title_sort")
         docs = heapq.nsmallest(wanted, _from_bits(hits.bits), key=titles.__getitem__)
@@ -251,10 +260,8 @@ def _corrections(state: ReaderState, parsed: ParsedQuery, synonyms: Synonyms) ->
 
 
 def _indexed(r: Any, terms: WordTerms) -> bool:
-    """Tell whether the index knows the word, whole or as all of its compound parts."""
-    if r.doc_frequency("body", terms.joined) or r.doc_frequency("title", terms.joined):
-        return True
-    return bool(terms.leaves) and all(r.doc_frequency("body", leaf) for leaf in terms.leaves)
+    """Tell whether the index knows the word (compounds are indexed whole, so no parts check)."""
+    return any(r.doc_frequency(name, terms.joined) for name in FIELD_BOOSTS)
 
 
 # --- related and completion -----------------------------------------------------------------

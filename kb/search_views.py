@@ -36,7 +36,12 @@ log = logging.getLogger(__name__)
 bp = Blueprint("search", __name__)
 
 SORT_KEYS = {"relevantie": "relevance", "nieuw": "newest", "titel": "title"}
-SORT_ALIASES = {**SORT_KEYS, "relevance": "relevantie", "newest": "nieuw", "title": "titel"}
+# The form sends the Dutch keys; the API also takes the English names.
+SORT_ALIASES = {key: key for key in SORT_KEYS} | {
+    "relevance": "relevantie",
+    "newest": "nieuw",
+    "title": "titel",
+}
 SORT_LABELS = {"relevantie": "Relevantie", "nieuw": "Nieuwste eerst", "titel": "A–Z"}
 FACET_LEGENDS = {
     "kind": "Soort",

@@ -149,6 +149,13 @@ def test_sorting_and_pagination(api) -> None:
     assert not set(slugs(first)) & set(slugs(second))
 
 
+@pytest.mark.parametrize("sort", ["relevantie", "nieuw", "titel", "relevance", "newest", "title"])
+def test_every_sort_value_works_on_page_and_api(search_app: Flask, sort: str) -> None:
+    client = search_app.test_client()
+    assert client.get(f"/zoeken?q=jeugdhulp&sort={sort}").status_code == 200
+    assert client.get(f"/api/v1/search?q=jeugdhulp&sort={sort}").json["total"] >= 1
+
+
 def test_title_ranks_above_body(search_app: Flask, api) -> None:
     add_articles(
         search_app,

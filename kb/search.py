@@ -262,8 +262,15 @@ class ReaderState:
 
     @property
     def analysis(self) -> DutchAnalysis:
-        """Return the analysis the index was built with."""
-        return self.index.schema["body"].analyzer[-1].analysis
+        """Return the analysis the index was built with (one object, so its caches last)."""
+        key = (self.root, self.generation)
+        analysis = _analyses.get(key)
+        if analysis is None:
+            # Not index.schema: whoosh re-reads and unpickles the TOC on every access. One
+            # object per generation keeps its word caches warm across reopened searchers.
+            analysis = self.searcher.schema["body"].analyzer[-1].analysis
+            _analyses[key] = analysis
+        return analysis
 
     def close(self) -> None:
         """Close the searcher (its files stay valid for anyone else)."""
@@ -274,6 +281,7 @@ class ReaderState:
 
 
 _local = threading.local()
+_analyses: dict[tuple[Path, str], DutchAnalysis] = {}
 
 
 def reader() -> ReaderState:

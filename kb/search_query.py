@@ -150,6 +150,8 @@ def _synonym_group(
 
 
 def _phrase(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
+    if len(words) == 1:  # a quoted single word (after stop words) is just that word
+        return _word(words[0], wanted)
     sequence: list[str] = []
     for w in words:
         sequence.extend(w.leaves or (w.joined,))

@@ -153,17 +153,10 @@ def _run(
     bits = _facet_bits(state)
     live = bits[""][""]
     size = state.searcher.reader().doc_count_all()
-    scored: list[tuple[float, int]] | None = None
-    if isinstance(built.query, wq.Every):
-        matched = live
-    else:
-        # One scored pass over every match gives both the match set (for facet counts) and
-        # the ranking; a separate unscored pass plus a top-k pass walked the postings twice.
-        scored = state.searcher.search(built.query, limit=None, terms=False).top_n
-        matched = _to_bits((doc for _score, doc in scored), size) & live
+    matched = _match_bits(state, built.query, size) & live
     positive = matched
     if built.excluded is not None:
-        matched &= ~_to_bits(state.searcher.docs_for_query(built.excluded), size)
+        matched &= ~_match_bits(state, built.excluded, size)
     selected = {
         name: _union(bits[name].get(value, 0) for value in values)
         for name, values in filters.items()
@@ -180,19 +173,47 @@ def _run(
     for mask in selected.values():
         hits &= mask
     narrowed = hits != positive
-    return SearchResult(ids=[], total=hits.bit_count(), facets=facets), Hits(hits, narrowed, scored)
+    return SearchResult(ids=[], total=hits.bit_count(), facets=facets), Hits(hits, narrowed)
 
 
 @dataclass
 class Hits:
-    """The matching documents as a bit set, with their scores (best first) when scored.
-
-    narrowed: filters or exclusions removed some of the query's matches.
-    """
+    """The matching documents as a bit set; narrowed when filters or exclusions removed some."""
 
     bits: int
     narrowed: bool
-    scored: list[tuple[float, int]] | None = None
+
+
+def _match_bits(state: ReaderState, query: wq.Query, size: int) -> int:
+    """Return the documents a query matches as a bit set, from per-term bit sets cached per
+    searcher; only phrases (which need positions) ask whoosh for their documents."""
+    if isinstance(query, wq.Term):
+        return _term_bits(state, query.fieldname, query.text, size)
+    if isinstance(query, wq.Every):
+        return _facet_bits(state)[""][""]
+    if isinstance(query, wq.Or):
+        return _union(_match_bits(state, q, size) for q in query.subqueries)
+    if isinstance(query, wq.And):
+        result = -1
+        for sub in query.subqueries:
+            result &= _match_bits(state, sub, size)
+            if not result:
+                break
+        return result
+    return _to_bits(state.searcher.docs_for_query(query), size)
+
+
+def _term_bits(state: ReaderState, field_name: str, text: str, size: int) -> int:
+    cache: dict[tuple[str, str], int] = state.caches.setdefault("terms", {})
+    key = (field_name, text)
+    bits = cache.get(key)
+    if bits is None:
+        r = state.searcher.reader()
+        bits = _to_bits(r.postings(field_name, text).all_ids(), size) if key in r else 0
+        if len(cache) > 20_000:  # bounded: a long-lived searcher sees many distinct words
+            cache.clear()
+        cache[key] = bits
+    return bits
 
 
 def _union(masks: Any) -> int:
@@ -217,15 +238,14 @@ def _rank(
         return
     wanted = page * per_page
     searcher = state.searcher
-    if sort == "relevance" and hits.scored is not None:
+    if sort == "relevance" and not isinstance(built.query, wq.Every):
+        # Top-k lets whoosh skip posting blocks that cannot make the page; filters and
+        # exclusions restrict it to the hits.
+        docset = set(_from_bits(hits.bits)) if hits.narrowed else None
+        found = searcher.search(built.query, limit=wanted + per_page, filter=docset, terms=False)
         updated = _column(state, "updated")
-        if hits.narrowed:
-            keep = set(_from_bits(hits.bits))
-            top = [item for item in hits.scored if item[1] in keep][: wanted + per_page]
-        else:
-            top = hits.scored[: wanted + per_page]
         # Recency breaks ties between equal scores; rounding makes near-equal scores tie.
-        top.sort(key=lambda item: (-round(item[0], 4), -updated[item[1]]))
+        top = sorted(found.top_n, key=lambda item: (-round(item[0], 4), -updated[item[1]]))
         docs = [doc for _score, doc in top]
     elif sort == "title":
         titles = _column(state, "title_sort")

@@ -137,9 +137,9 @@ def reindex_command() -> None:
 @click.option("--repair", is_flag=True, help="Queue every difference for indexing and apply it.")
 def check_index_command(repair: bool) -> None:
     """Report differences between the database and the search index; exit 1 if any."""
-    from kb import search
+    from kb import search, search_health
 
-    report = search.check_index()
+    report = search_health.check_index()
     click.echo(f"Index: {report.message}. Wachtrij: {report.pending}.")
     for label, slugs in (("ontbreekt in de index", report.missing),
                          ("staat in de index maar is niet gepubliceerd", report.extra),

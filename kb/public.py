@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from kb import queries, search_views
 from kb.models import Advice, Kind, Region, Theme, db
-from kb.search import health as index_health
+from kb.search_health import health as index_health
 
 bp = Blueprint("public", __name__)
 

@@ -7,14 +7,16 @@ incremental write can slip between the two. Writers (`process_outbox`) take the 
 generation's lock with a timeout and check `CURRENT` again once they hold it. Readers reuse one
 searcher per thread and open a new one when `CURRENT` changed or `up_to_date()` is false.
 
-Querying (facets, ranking, snippets, suggestions) is in `kb.searching`, query parsing in
-`kb.search_query`, the analysis of Dutch text in `kb.analysis`.
+A missing or corrupt index is rebuilt from the database: at once when it is small, otherwise
+in a background thread while searches answer 503; outbox rows wait meanwhile, so nothing is lost.
+
+What a document holds is in `kb.search_documents`; health and consistency checks in
+`kb.search_health`; querying in `kb.searching` and `kb.search_query`; Dutch analysis in
+`kb.analysis`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import shutil
@@ -28,31 +30,19 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 
-from kb.analysis import TOKEN_RE, DutchAnalysis, dutch_analyzer, fold, spell_words
-from kb.models import (
-    Article,
-    IndexOutbox,
-    Kind,
-    Sector,
-    SynonymGroup,
-    Theme,
-    db,
-)
+from kb.analysis import DutchAnalysis
+from kb.models import Article, IndexOutbox, db
+from kb.search_documents import analysis_from_db, document, make_schema, published_articles
 
 log = logging.getLogger(__name__)
 
 FACETS = ("kind", "theme", "advice", "region", "sector")
 POINTER = "CURRENT"
-TEXT_LIMIT = 20_000  # characters of summary + body kept for snippets
-SPELL_BODY_CHARS = 600
-BATCH = 500
 BUILD_PROCS = 2
 
 
@@ -63,109 +53,11 @@ class IndexUnavailable(Exception):
 def init_app(app: Flask) -> None:
     """Set the search defaults; the index itself is opened lazily, per thread."""
     app.config.setdefault("INDEX_REBUILD_TIMEOUT", 120.0)
+    # Up to this many articles a broken index is rebuilt inside the request that finds it.
+    app.config.setdefault("INDEX_SYNC_REBUILD_MAX", 2000)
 
 
 # --- schema and documents -------------------------------------------------------------------
-
-
-def make_schema(analysis: DutchAnalysis) -> Schema:
-    """Return the index schema; the analyzer (with its compound lexicon) is stored with it."""
-    text = dutch_analyzer(analysis)
-    return Schema(
-        id=ID(stored=True, unique=True),
-        slug=ID(stored=True),
-        version=STORED,
-        text=STORED,
-        title=TEXT(analyzer=text),
-        labels=TEXT(analyzer=text),
-        summary=TEXT(analyzer=text),
-        body=TEXT(analyzer=text),
-        # Folded words, each once per document, unscored: only for "Bedoelde u".
-        spell=KEYWORD(scorable=False),
-        kind=ID,
-        theme=KEYWORD,
-        advice=KEYWORD,
-        region=KEYWORD,
-        sector=KEYWORD,
-        updated=NUMERIC(bits=64, sortable=True),
-        title_sort=ID(sortable=True),
-    )
-
-
-def analysis_from_db() -> DutchAnalysis:
-    """Return an analysis whose compound lexicon includes the taxonomy and synonym terms."""
-    words: list[str] = []
-    for group in db.session.scalars(select(SynonymGroup.terms)):
-        words.extend(group)
-    for model in (Theme, Sector):
-        words.extend(db.session.scalars(select(model.label)))
-    words.extend(db.session.scalars(select(Kind.label)))
-    return DutchAnalysis(words)
-
-
-def article_labels(article: Article) -> str:
-    """Return the taxonomy words a reader may search for: kind, themes, adviezen, regions."""
-    parts = [article.kind.label, article.kind.plural]
-    parts += [t.label for t in article.themes]
-    parts += [f"advies {a.number} {a.label}" for a in article.advice]
-    for region in article.regions:
-        parts += [region.name, *region.aliases, *region.provinces, *region.municipalities]
-    parts += [s.label for s in article.sectors]
-    return " · ".join(parts)
-
-
-def document(article: Article) -> dict[str, Any]:
-    """Return the index document of a published article (with a version for check-index)."""
-    labels = article_labels(article)
-    doc: dict[str, Any] = {
-        "id": str(article.id),
-        "slug": article.slug,
-        "title": article.title,
-        "labels": labels,
-        "summary": article.summary,
-        "body": article.body_text,
-        "kind": article.kind.slug,
-        "theme": " ".join(t.slug for t in article.themes),
-        "advice": " ".join(str(a.number) for a in article.advice),
-        "region": " ".join(r.slug for r in article.regions),
-        "sector": " ".join(s.slug for s in article.sectors),
-        "updated": int(article.updated_at.timestamp()),
-        "title_sort": fold(article.title),
-    }
-    doc["version"] = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:20]
-    # The vocabulary for "Bedoelde u": each word once, from the parts readers search for
-    # (title, labels, summary, the start of the body); the whole body would double the build.
-    head = article.body_text[:SPELL_BODY_CHARS]
-    tokens = TOKEN_RE.findall(f"{article.title} {labels} {article.summary} {head}")
-    doc["spell"] = " ".join(dict.fromkeys(w for t in tokens for w in spell_words(t)))
-    doc["text"] = f"{article.summary}\n\n{article.body_text}"[:TEXT_LIMIT]
-    return doc
-
-
-def _published(ids: list[int] | None = None) -> Iterator[Article]:
-    """Yield published articles with their taxonomy, in batches (all of them when ids is None)."""
-    stmt = (
-        select(Article)
-        .where(Article.status == "published")
-        .options(
-            selectinload(Article.themes),
-            selectinload(Article.regions),
-            selectinload(Article.advice),
-            selectinload(Article.sectors),
-        )
-        .order_by(Article.id)
-    )
-    if ids is not None:
-        for start in range(0, len(ids), BATCH):
-            yield from db.session.scalars(stmt.where(Article.id.in_(ids[start : start + BATCH])))
-        return
-    last = 0
-    while True:
-        batch = list(db.session.scalars(stmt.where(Article.id > last).limit(BATCH)))
-        if not batch:
-            return
-        yield from batch
-        last = batch[-1].id
 
 
 # --- generations ----------------------------------------------------------------------------
@@ -285,12 +177,16 @@ _analyses: dict[tuple[Path, str], DutchAnalysis] = {}
 
 
 def reader() -> ReaderState:
-    """Return this thread's searcher, reopened when the index changed; recover when broken."""
+    """Return this thread's searcher, reopened when the index changed; recover when broken.
+
+    Raises IndexUnavailable when the index is being rebuilt in the background.
+    """
     try:
         return _reader()
     except IndexUnavailable as exc:
         log.warning("Index onbruikbaar (%s); opnieuw opbouwen", exc)
-        recover()
+        if not recover_now():
+            raise
         return _reader()
 
 
@@ -333,7 +229,8 @@ def process_outbox() -> int:
             ix = open_generation(root, generation)
         except IndexUnavailable as exc:
             log.warning("Index onbruikbaar bij bijwerken (%s); opnieuw opbouwen", exc)
-            return recover()
+            recover_now()  # the rebuild reads the database and then applies the outbox
+            return 0
         try:
             writer = ix.writer(timeout=current_app.config["INDEX_WRITER_TIMEOUT"])
         except LockError:
@@ -359,7 +256,7 @@ def _apply(writer: Any) -> tuple[int, list[int]]:
     """Write the outbox's articles into an open writer; return (articles, outbox row ids)."""
     rows = db.session.execute(select(IndexOutbox.id, IndexOutbox.article_id)).all()
     ids = sorted({article_id for _, article_id in rows})
-    published = {a.id: a for a in _published(ids)}
+    published = {a.id: a for a in published_articles(ids)}
     for article_id in ids:
         article = published.get(article_id)
         if article is None:
@@ -380,7 +277,7 @@ def _pending() -> str:
     return f"{db.session.scalar(select(func.count(IndexOutbox.id)))} wachtende artikel(en)"
 
 
-def rebuild(force: bool = True) -> int:
+def rebuild(force: bool = True, lock_timeout: float | None = None) -> int:
     """Build a new generation from the database and switch to it atomically.
 
     With force=False (recovery) nothing happens when the live index turns out to be healthy
@@ -389,7 +286,9 @@ def rebuild(force: bool = True) -> int:
     root = index_root()
     root.mkdir(parents=True, exist_ok=True)
     timeout = current_app.config["INDEX_REBUILD_TIMEOUT"]
-    with _file_lock(root / "REBUILD_LOCK", timeout) as locked:
+    with _file_lock(
+        root / "REBUILD_LOCK", timeout if lock_timeout is None else lock_timeout
+    ) as locked:
         if not locked:
             raise LockError("een andere herbouw loopt nog")
         old_name = current_generation(root)
@@ -435,7 +334,7 @@ def _build(path: Path) -> int:
     writer = ix.writer(procs=BUILD_PROCS, multisegment=True, limitmb=128)
     count = 0
     try:
-        for article in _published():
+        for article in published_articles():
             writer.add_document(**document(article))
             count += 1
         writer.commit()
@@ -451,7 +350,48 @@ def recover() -> int:
     return rebuild(force=False)
 
 
-# --- health and consistency -----------------------------------------------------------------
+def recover_now() -> bool:
+    """Rebuild a small index right away; start a background rebuild for a large one.
+
+    Returns whether the index is usable now. A request never waits long: another process's
+    rebuild gets a few seconds, a large rebuild goes to the background.
+    """
+    published = db.session.scalar(
+        select(func.count(Article.id)).where(Article.status == "published")
+    )
+    if (published or 0) > current_app.config["INDEX_SYNC_REBUILD_MAX"]:
+        recover_in_background()
+        return False
+    try:
+        rebuild(force=False, lock_timeout=5.0)
+    except LockError:
+        return False
+    return check_health(index_root())[0]
+
+
+_recovering = threading.Lock()
+
+
+def recover_in_background() -> bool:
+    """Start rebuilding in a background thread (one per process); False if one is running."""
+    if not _recovering.acquire(blocking=False):
+        return False
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                recover()
+        except Exception:  # logged; the next health check or search tries again
+            log.exception("Index herstellen op de achtergrond mislukt")
+        finally:
+            _recovering.release()
+
+    threading.Thread(target=run, name="kb-index-herstel", daemon=True).start()
+    return True
+
+
+# --- health ----------------------------------------------------------------------------------
 
 
 def check_health(root: Path) -> tuple[bool, str]:
@@ -470,54 +410,3 @@ def check_health(root: Path) -> tuple[bool, str]:
         return False, str(exc)
     except Exception as exc:  # any read failure means the files are damaged
         return False, f"index beschadigd: {exc.__class__.__name__}"
-
-
-def health() -> tuple[bool, str]:
-    """Tell whether the index is usable; a broken one is reported and then rebuilt."""
-    ok, message = check_health(index_root())
-    if ok:
-        return True, message
-    try:
-        recover()
-        return False, f"{message}; opnieuw opgebouwd"
-    except Exception as exc:  # report, never raise, from the health check
-        log.exception("Index herstellen mislukt")
-        return False, f"{message}; herstel mislukt: {exc.__class__.__name__}"
-
-
-@dataclass
-class IndexReport:
-    """Differences between the database and the index."""
-
-    healthy: bool
-    message: str
-    missing: list[str] = field(default_factory=list)  # published, not in the index
-    extra: list[str] = field(default_factory=list)  # in the index, not published
-    stale: list[str] = field(default_factory=list)  # in the index with an old version
-    pending: int = 0  # outbox rows still waiting
-
-    @property
-    def clean(self) -> bool:
-        """Tell whether database and index agree."""
-        return self.healthy and not (self.missing or self.extra or self.stale)
-
-
-def check_index() -> IndexReport:
-    """Compare every published article with its index document."""
-    root = index_root()
-    healthy, message = check_health(root)
-    pending = db.session.scalar(select(func.count(IndexOutbox.id))) or 0
-    report = IndexReport(healthy, message, pending=pending)
-    if not healthy:
-        return report
-    ix = open_generation(root, current_generation(root))
-    with ix.searcher() as searcher:
-        indexed = {f["id"]: (f["slug"], f["version"]) for f in searcher.all_stored_fields()}
-    for article in _published():
-        entry = indexed.pop(str(article.id), None)
-        if entry is None:
-            report.missing.append(article.slug)
-        elif entry[1] != document(article)["version"]:
-            report.stale.append(article.slug)
-    report.extra = sorted(slug for slug, _ in indexed.values())
-    return report

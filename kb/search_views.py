@@ -29,7 +29,7 @@ from kb.models import (
     utcnow,
 )
 from kb.queries import published
-from kb.search import FACETS
+from kb.search import FACETS, IndexUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +139,15 @@ def facet_labels() -> dict[str, dict[str, str]]:
         "sector": {s.slug: s.label for s in
                    db.session.scalars(select(Sector).order_by(Sector.position))},
     }  # fmt: skip
+
+
+@bp.errorhandler(IndexUnavailable)
+def index_unavailable(_exc: IndexUnavailable):
+    """Answer 503 while the index is rebuilt in the background (nothing is lost meanwhile)."""
+    if request.path.startswith("/api/"):
+        message = "De zoekfunctie wordt hersteld; probeer het over een minuut opnieuw."
+        return {"error": {"code": 503, "message": message}}, 503
+    return render_template("search/unavailable.html"), 503
 
 
 @bp.get("/zoeken")

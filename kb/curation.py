@@ -128,32 +128,34 @@ def publish(submission_id: int):
 @bp.post("/inzending/<int:submission_id>/terugsturen")
 def send_back(submission_id: int):
     """Send the submission back to the region with a question."""
-    submission = _load(submission_id)
-    form = MessageForm(prefix="vraag")
-    if not form.validate_on_submit():
-        return _review_page(submission, return_form=form), 200
-    try:
-        submissions.send_back(submission, current_user.row, form.message.data)
-    except submissions.TransitionError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("Teruggestuurd; de indiener krijgt uw vraag per e-mail.", "success")
-    return redirect(url_for("curation.review", submission_id=submission_id), code=303)
+    return _message_step(
+        submission_id, "vraag", "return_form", submissions.send_back,
+        "Teruggestuurd; de indiener krijgt uw vraag per e-mail.",
+    )  # fmt: skip
 
 
 @bp.post("/inzending/<int:submission_id>/afwijzen")
 def reject(submission_id: int):
     """Reject the submission with a reason."""
+    return _message_step(
+        submission_id, "reden", "reject_form", submissions.reject,
+        "Afgewezen; de indiener krijgt de reden per e-mail.",
+    )  # fmt: skip
+
+
+def _message_step(submission_id: int, prefix: str, form_name: str, step, done: str):
+    """Run a review step that needs a message (question or reason) from the editor."""
     submission = _load(submission_id)
-    form = MessageForm(prefix="reden")
+    form = MessageForm(prefix=prefix)
     if not form.validate_on_submit():
-        return _review_page(submission, reject_form=form), 200
+        # Show the review page again with the editor's text and the error next to it.
+        return _review_page(submission, **{form_name: form}), 200
     try:
-        submissions.reject(submission, current_user.row, form.message.data)
+        step(submission, current_user.row, form.message.data)
     except submissions.TransitionError as exc:
         flash(str(exc), "error")
     else:
-        flash("Afgewezen; de indiener krijgt de reden per e-mail.", "success")
+        flash(done, "success")
     return redirect(url_for("curation.review", submission_id=submission_id), code=303)
 
 

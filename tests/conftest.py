@@ -104,3 +104,12 @@ def write_article(content_dir: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+@pytest.fixture
+def mailbox() -> Iterator[object]:
+    """A real SMTP server on loopback that keeps what it receives (tests.accounts_support)."""
+    from tests.accounts_support import running_mailbox  # it builds on this module
+
+    with running_mailbox() as box:
+        yield box

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,19 +22,12 @@ from tests.accounts_support import (
     mail_config,
     make_app,
     make_user,
-    running_mailbox,
     status_token,
     submit,
     valid_submission,
 )
 
 REGION = "jet@regio-utrecht.nl"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with running_mailbox() as box:
-        yield box
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,19 +21,12 @@ from tests.accounts_support import (
     make_app,
     make_user,
     odt_bytes,
-    running_mailbox,
     status_token,
     submit,
     valid_submission,
 )
 
 EDITORS = "redactie@kennisbank.test"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with running_mailbox() as box:
-        yield box
 
 
 @pytest.fixture

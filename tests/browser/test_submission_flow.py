@@ -16,19 +16,13 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from kb.config import PROJECT_ROOT
-from tests.accounts_support import PDF_BYTES, Mailbox, body, running_mailbox
+from tests.accounts_support import PDF_BYTES, Mailbox, body
 from tests.browser.conftest import LiveServer
 
 EDITORS = "redactie@kennisbank.test"
 EDITOR_EMAIL = "eva@kennisbank.test"
 EDITOR_PASSWORD = "redactie-wachtwoord-1"
 REGION_EMAIL = "jet@regio-utrecht.nl"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with running_mailbox() as box:
-        yield box
 
 
 @pytest.fixture

@@ -52,28 +52,66 @@ class SearchResult:
 
 
 def _facet_bits(state: ReaderState) -> dict[str, dict[str, int]]:
-    """Return facet -> value -> bit set of live documents, built once per searcher."""
+    """Return facet -> value -> bit set of live documents, built once per searcher from bit
+    sets cached per segment (segments never change, so a publish only adds a small one)."""
     cached = state.caches.get("facets")
     if cached is None:
-        r = state.searcher.reader()
-        live = _to_bits(r.all_doc_ids(), r.doc_count_all())
+        top = state.searcher.reader()
+        live = _to_bits(top.all_doc_ids(), top.doc_count_all())
+        merged: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for segment_reader, offset in top.leaf_readers():
+            for name, values in _segment_facets(state, segment_reader).items():
+                target = merged[name]
+                for value, bits in values.items():
+                    target[value] = target.get(value, 0) | (bits << offset)
         cached = {"": {"": live}}
-        for name in FACETS:
-            values = {}
-            for value in r.lexicon(name):
-                bits = _to_bits(r.postings(name, value).all_ids(), r.doc_count_all()) & live
-                if bits:
-                    values[value.decode()] = bits
-            cached[name] = values
+        for name, values in merged.items():
+            cached[name] = {value: bits & live for value, bits in values.items() if bits & live}
         state.caches["facets"] = cached
     return cached
+
+
+_segment_cache: dict[tuple[str, str, str], Any] = {}
+
+
+def _segment_facets(state: ReaderState, segment_reader: Any) -> dict[str, dict[str, int]]:
+    key = (str(state.root), state.generation, segment_reader.segment().segment_id())
+    found = _segment_cache.get(key)
+    if found is None:
+        size = segment_reader.doc_count_all()
+        found = {}
+        for name in FACETS:
+            form = segment_reader.schema[name].format
+            # The raw term matcher, not postings(): postings() drops deleted documents, which
+            # change with every update; deletions are applied through the live set instead.
+            found[name] = {
+                value.decode(): _to_bits(
+                    segment_reader._terms.matcher(name, value, form).all_ids(), size
+                )
+                for value in segment_reader.lexicon(name)
+            }
+        if len(_segment_cache) > 512:
+            _segment_cache.clear()
+        _segment_cache[key] = found
+    return found
 
 
 def _column(state: ReaderState, name: str) -> list[Any]:
     """Return a sortable column as a list indexed by document number, cached per searcher."""
     cached = state.caches.get(name)
     if cached is None:
-        cached = list(state.searcher.reader().column_reader(name))
+        cached = []
+        for segment_reader, _offset in state.searcher.reader().leaf_readers():
+            key = (
+                str(state.root),
+                state.generation,
+                f"{segment_reader.segment().segment_id()}:{name}",
+            )
+            values = _segment_cache.get(key)
+            if values is None:
+                values = list(segment_reader.column_reader(name))
+                _segment_cache[key] = values
+            cached.extend(values)
         state.caches[name] = cached
     return cached
 

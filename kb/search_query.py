@@ -24,7 +24,19 @@ MAX_WORDS = 24  # more words add nothing to relevance, only cost
 # Title above labels (theme, region, advies) above summary above body.
 FIELD_BOOSTS = {"title": 6.0, "labels": 3.0, "summary": 2.0, "body": 1.0}
 PHRASE_FIELDS = ("title", "summary", "body")
+SHORT_FIELDS = ("title", "labels", "summary")
 _PHRASE = re.compile(r'(^|\s)(-?)"([^"]*)"')
+
+
+class Or(wq.Or):
+    """An OR that always builds whoosh's tree of union matchers.
+
+    Whoosh otherwise preloads every match and score of each segment under 5,000 documents (so
+    every segment of a 10,000-article index), which rules out skipping posting blocks in a
+    top-k search and cost up to a second for a common word.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 @dataclass
@@ -119,9 +131,7 @@ SYNONYM_WEIGHT = 0.5  # a synonym counts less than the word that was typed
 
 
 def _fields(term: str, weight: float = 1.0) -> wq.Query:
-    return wq.Or(
-        [wq.Term(name, term, boost=boost * weight) for name, boost in FIELD_BOOSTS.items()]
-    )
+    return Or([wq.Term(name, term, boost=boost * weight) for name, boost in FIELD_BOOSTS.items()])
 
 
 def _word(terms: WordTerms, wanted: set[str], weight: float = 1.0) -> wq.Query:
@@ -144,9 +154,27 @@ def _synonym_group(
     typed_key = tuple(w.joined for w in typed)
     alternatives = [_words(typed, wanted, 1.0)]
     for term in group:
-        if tuple(w.joined for w in term) != typed_key:
-            alternatives.append(_words(term, wanted, SYNONYM_WEIGHT))
-    return wq.Or(alternatives)
+        if tuple(w.joined for w in term) == typed_key:
+            continue
+        if len(term) == 1:
+            alternatives.append(_word(term[0], wanted, SYNONYM_WEIGHT))
+        else:
+            alternatives.append(_short_phrase(term, wanted))
+    return Or(alternatives)
+
+
+def _short_phrase(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
+    """A several-word synonym ("passend onderwijs samenwerkingsverband") as a phrase in the
+    short fields only: an AND of common words over every body cost ten times the rest of the
+    query and matched articles that merely use the words somewhere."""
+    sequence = [leaf for w in words for leaf in (w.leaves or (w.joined,))]
+    wanted.update(w.joined for w in words)
+    return Or(
+        [
+            wq.Phrase(name, sequence, boost=FIELD_BOOSTS[name] * SYNONYM_WEIGHT)
+            for name in SHORT_FIELDS
+        ]
+    )
 
 
 def _phrase(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
@@ -159,7 +187,7 @@ def _phrase(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
         wanted.update(w.leaves)
     if len(sequence) == 1:
         return _fields(sequence[0])
-    return wq.Or([wq.Phrase(name, sequence) for name in PHRASE_FIELDS])
+    return Or([wq.Phrase(name, sequence) for name in PHRASE_FIELDS])
 
 
 def analyse(analysis: DutchAnalysis, tokens: Iterable[str]) -> list[WordTerms]:
@@ -197,9 +225,9 @@ def build(
     elif len(clauses) == 1:
         positive = clauses[0]
     else:
-        positive = wq.And(clauses) if match_all else wq.Or(clauses)
+        positive = wq.And(clauses) if match_all else Or(clauses)
     excluded = [_phrase(w, set()) for w in (analyse(analysis, t) for t in parsed.excluded) if w]
-    exclusion = wq.Or(excluded) if excluded else None
+    exclusion = Or(excluded) if excluded else None
     return BuiltQuery(positive, exclusion, frozenset(wanted), len(clauses))
 
 

@@ -111,7 +111,8 @@ def run(search: SearchRequest) -> tuple[searching.SearchResult, list[Article]]:
     )
     rows = {a.id: a for a in db.session.scalars(published().where(Article.id.in_(result.ids)))}
     articles = [rows[i] for i in result.ids if i in rows]
-    _log(search, result.total)
+    if search.q or search.filters:  # the bare /zoeken page is not a search
+        _log(search, result.total)
     return result, articles
 
 

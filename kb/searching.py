@@ -8,6 +8,7 @@ every facet with the other facets' filters applied is a handful of `&` and `bit_
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from kb.search_query import (
 )
 
 SORTS = ("relevance", "newest", "title")
+SCORE_DIRECTLY = 1000  # hits after filtering up to which ranking scores them one by one
 _BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 
 
@@ -277,13 +279,18 @@ def _rank(
     wanted = page * per_page
     searcher = state.searcher
     if sort == "relevance" and not isinstance(built.query, wq.Every):
-        # Top-k lets whoosh skip posting blocks that cannot make the page; filters and
-        # exclusions restrict it to the hits.
-        docset = set(_from_bits(hits.bits)) if hits.narrowed else None
-        found = searcher.search(built.query, limit=wanted + per_page, filter=docset, terms=False)
+        if hits.narrowed and result.total <= SCORE_DIRECTLY:
+            # Few hits left after filters: score just those (skip_to jumps over the rest).
+            found = heapq.nlargest(wanted + per_page, _score_docs(searcher, built.query, hits))
+        else:
+            # Top-k lets whoosh skip posting blocks that cannot make the page.
+            docset = set(_from_bits(hits.bits)) if hits.narrowed else None
+            found = searcher.search(
+                built.query, limit=wanted + per_page, filter=docset, terms=False
+            ).top_n
         updated = _column(state, "updated")
         # Recency breaks ties between equal scores; rounding makes near-equal scores tie.
-        top = sorted(found.top_n, key=lambda item: (-round(item[0], 4), -updated[item[1]]))
+        top = sorted(found, key=lambda item: (-round(item[0], 4), -updated[item[1]]))
         docs = [doc for _score, doc in top]
     elif sort == "title":
         titles = _column(state, "title_sort")
@@ -300,6 +307,29 @@ def _rank(
             result.snippets[article_id] = snippet(
                 state.analysis, stored.get("text", ""), built.wanted, enough
             )
+
+
+def _score_docs(searcher: Any, query: wq.Query, hits: Hits) -> list[tuple[float, int]]:
+    """Score the given documents only, segment by segment, by skipping the query's matcher."""
+    docs = _from_bits(hits.bits)
+    subsearchers = [(searcher, 0)] if searcher.is_atomic() else searcher.subsearchers
+    scored: list[tuple[float, int]] = []
+    for sub, offset in subsearchers:
+        end = offset + sub.doc_count_all()
+        local = [doc - offset for doc in docs[bisect_left(docs, offset) : bisect_left(docs, end)]]
+        if not local:
+            continue
+        matcher = query.matcher(sub, sub.context())
+        for doc in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == doc:
+                scored.append((matcher.score(), doc + offset))
+    return scored
 
 
 def _corrections(state: ReaderState, parsed: ParsedQuery, synonyms: Synonyms) -> dict[str, str]:

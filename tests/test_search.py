@@ -258,3 +258,9 @@ def test_synonyms_apply_without_reindex(search_app: Flask, api) -> None:
         db.session.add(SynonymGroup(terms=["instroomopleiding", "entree-opleiding"]))
         db.session.commit()
     assert "creeren-test" in slugs(api(q="instroomopleiding"))
+
+
+def test_filtered_ranking_matches_the_unfiltered_order(api) -> None:
+    everything = slugs(api(q="jeugdhulp onderwijs", per_page=50))
+    filtered = slugs(api(q="jeugdhulp onderwijs", sector="vo", per_page=50))
+    assert filtered and filtered == [s for s in everything if s in set(filtered)]

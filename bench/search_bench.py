@@ -4,7 +4,8 @@ Builds a synthetic corpus of N articles from the real articles' text and taxonom
 a fresh SQLite database, and measures for each size:
 
 - rebuild: `search.rebuild()` (the `kb reindex` path) from the database; FTS5: stem and insert;
-- publish to searchable: change an article, commit, apply the outbox, search until it is found;
+- publish to searchable: change an article, commit, apply the outbox; a second thread with its
+  own searcher (like another worker) searches until it finds the change;
 - query latency p50/p95 over the same >= 200 queries on both engines, in three runs:
   plain (top 20), with filters (top 20 within facet filters), and full (filters where the
   query has them, facet counts for all five facets under the other facets' filters, snippets).
@@ -27,6 +28,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -237,26 +239,47 @@ def whoosh_side(app: Flask, corpus: list[dict[str, Any]], runs: list[dict]) -> d
             )  # fmt: skip
         )
         out["full"] = percentiles(timed(runs, lambda r: searching.search(r["q"], r["filters"])))
-        out["publish"] = percentiles(publish_to_searchable(len(corpus)))
+        out["publish"] = percentiles(publish_to_searchable(app, len(corpus)))
     return out
 
 
-def publish_to_searchable(n: int) -> list[float]:
-    """Edit, commit and index articles one by one; time until a search finds each change."""
+def publish_to_searchable(app: Flask, n: int) -> list[float]:
+    """Edit, commit and index articles one by one; time until a reader finds each change.
+
+    The reader is a second thread with its own searcher, as another gunicorn worker would be:
+    it sees the change when the index commit lands, not when the publishing call returns
+    (which may go on to merge small segments).
+    """
     rng = random.Random(3)
     samples = []
     for sample in range(PUBLISH_SAMPLES):
         article = db.session.get(Article, rng.randrange(1, n + 1))
         marker = f"bench{sample}x{rng.randrange(10**6)}"
+        seen: list[float] = []
         started = time.perf_counter()
+
+        def poll(
+            article_id: int = article.id,
+            marker: str = marker,
+            seen: list = seen,
+            t0: float = started,
+        ) -> None:
+            with app.app_context():
+                while time.perf_counter() - t0 < 10:
+                    if article_id in searching.search(marker, facets=False, snippets=False).ids:
+                        seen.append(time.perf_counter() - t0)
+                        return
+                    time.sleep(0.002)
+
+        reader_thread = threading.Thread(target=poll)
+        reader_thread.start()
         article.title = f"{article.title} {marker}"
         queue_for_index(article)
         commit_and_index()
-        while article.id not in searching.search(marker).ids:
-            if time.perf_counter() - started > 10:
-                raise RuntimeError("published article not searchable after 10 s")
-            time.sleep(0.001)
-        samples.append(time.perf_counter() - started)
+        reader_thread.join()
+        if not seen:
+            raise RuntimeError("published article not searchable after 10 s")
+        samples.append(seen[0])
     return samples
 
 

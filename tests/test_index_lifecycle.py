@@ -285,3 +285,17 @@ def test_search_recovers_from_missing_segment_files(app: Flask) -> None:
     with app.app_context():
         assert not search.check_health(root)[0]
     assert app.test_client().get("/api/v1/search?q=OOGO").json["total"] == 1
+
+
+def test_a_large_broken_index_answers_503_while_rebuilt_in_the_background(app: Flask) -> None:
+    app.config["INDEX_SYNC_REBUILD_MAX"] = 0  # treat the fixture index as "large"
+    _corrupt(Path(app.config["INDEX_DIR"]))
+    client = app.test_client()
+    first = client.get("/zoeken?q=OOGO")
+    assert first.status_code == 503 and "opnieuw opgebouwd" in first.text
+    assert client.get("/api/v1/search?q=OOGO").status_code in (200, 503)
+    deadline = time.monotonic() + 30
+    while (page := client.get("/api/v1/search?q=OOGO")).status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert page.json["total"] == 1

@@ -3,16 +3,19 @@
 One `DutchAnalysis` turns a word into the terms the index holds for it:
 
 - case and accents are folded (`Fryslân` -> `fryslan`, `creëren` -> `creeren`);
-- a hyphenated word is indexed as its joined form and as its pieces
-  (`onderwijs-zorgarrangementen` -> `onderwijszorgarrangementen`, `onderwijs`, `zorgarrangementen`);
-- a compound made of known words is also indexed as its parts
-  (`onderwijszorgarrangement` -> `onderwijs`, `zorg`, `arrangement`), so the three spellings of a
-  compound find each other; the parts come from a lexicon of domain words plus the taxonomy;
+- a compound is split into known parts (a lexicon of domain words plus the taxonomy and synonym
+  terms) and indexed whole, as its parts and as every run of adjacent parts
+  (`onderwijszorgarrangement` -> itself, `onderwijs`, `zorg`, `arrangement`, `onderwijszorg`,
+  `zorgarrangement`); hyphens and apostrophes split the same way, and the joined form is kept
+  (`onderwijs-zorgarrangementen`, `1000-jongerenplan`, `17-jarigen`);
+- two neighbouring words that together make a compound of known parts are also indexed joined
+  (`onderwijs zorgarrangement` -> `onderwijszorgarrangement`), so all three spellings meet with
+  one term lookup at query time;
 - `18+` and `18-` become `18plus` and `18min`; numbers stay terms of their own;
 - every term is stemmed with the Snowball Dutch stemmer.
 
-The whoosh glue (tokenizer and filter) is at the bottom; the rest is plain Python so snippets,
-the query builder and the benchmark's FTS5 baseline use exactly the same rules.
+The whoosh glue (tokenizer and filter) is at the bottom; the rest is plain Python, shared by the
+query builder and the snippets (and the benchmark's FTS5 baseline uses the same stemmer).
 """
 
 from __future__ import annotations

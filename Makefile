@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install db run test lint check-content browser postgres bench clean
+.PHONY: help install db run dev test lint check-content browser postgres bench clean
 
 help:
 	@echo "make run    install, migrate, load content, build the index, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install (browser included) and run the whole suite"
+	@echo "make dev    like run, with Flask's reloading development server"
 	@echo "make bench  run the search benchmark"
 
 $(STAMP): pyproject.toml
@@ -33,8 +34,14 @@ db: install instance/secret_key
 	$(FLASK) kb sync-content
 	$(FLASK) kb index-pending
 
+# gunicorn with two workers: the same multi-process setup the tests exercise.
 run: db
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Kennisbank op http://$(HOST):$(PORT)/ (Ctrl+C stopt)"
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Flask's reloading development server, for working on the code.
+dev: db
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for the browser tests; Playwright drives it (no browser download).
 browser:

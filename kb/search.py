@@ -237,9 +237,14 @@ def process_outbox() -> int:
         try:
             ix = open_generation(root, generation)
         except IndexUnavailable as exc:
-            log.warning("Index onbruikbaar bij bijwerken (%s); opnieuw opbouwen", exc)
-            recover_now()  # the rebuild reads the database and then applies the outbox
-            return 0
+            if generation is None:  # a fresh install: not a fault
+                log.info("Nog geen index; opbouwen uit de database")
+            else:
+                log.warning("Index onbruikbaar bij bijwerken (%s); opnieuw opbouwen", exc)
+            waiting = db.session.scalar(select(func.count(func.distinct(IndexOutbox.article_id))))
+            # The rebuild reads the database and then applies the outbox, so on success every
+            # waiting article is in the index.
+            return (waiting or 0) if recover_now() else 0
         try:
             writer = ix.writer(timeout=current_app.config["INDEX_WRITER_TIMEOUT"])
         except LockError:

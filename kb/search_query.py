@@ -159,16 +159,16 @@ def _synonym_group(
         if len(term) == 1:
             alternatives.append(_word(term[0], wanted, SYNONYM_WEIGHT))
         else:
-            alternatives.append(_short_phrase(term, wanted))
+            # Not added to the snippet's terms: its words alone are not worth a <mark>.
+            alternatives.append(_short_phrase(term))
     return Or(alternatives)
 
 
-def _short_phrase(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
+def _short_phrase(words: Sequence[WordTerms]) -> wq.Query:
     """A several-word synonym ("passend onderwijs samenwerkingsverband") as a phrase in the
     short fields only: an AND of common words over every body cost ten times the rest of the
     query and matched articles that merely use the words somewhere."""
     sequence = [leaf for w in words for leaf in (w.leaves or (w.joined,))]
-    wanted.update(w.joined for w in words)
     return Or(
         [
             wq.Phrase(name, sequence, boost=FIELD_BOOSTS[name] * SYNONYM_WEIGHT)

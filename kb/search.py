@@ -1,4 +1,4 @@
-"""The search index: schema, generations, writing after commit, rebuilding and health.
+"""The search index's life: readers, writing after commit, atomic rebuilds, recovery.
 
 Layout: `INDEX_DIR/CURRENT` names the live generation, a whoosh index in `INDEX_DIR/<gen>/`.
 `rebuild()` builds a new generation while holding the live one's write lock, then replaces
@@ -10,9 +10,10 @@ searcher per thread and open a new one when `CURRENT` changed or `up_to_date()` 
 A missing or corrupt index is rebuilt from the database: at once when it is small, otherwise
 in a background thread while searches answer 503; outbox rows wait meanwhile, so nothing is lost.
 
-What a document holds is in `kb.search_documents`; health and consistency checks in
-`kb.search_health`; querying in `kb.searching` and `kb.search_query`; Dutch analysis in
-`kb.analysis`.
+The search package: `kb.search_storage` (generations on disk), `kb.search_documents` (schema
+and documents), `kb.search_health` (health, check-index), `kb.searching` (a search),
+`kb.search_query` (query syntax and synonyms), `kb.search_bits` (match and facet bit sets),
+`kb.search_related` ("Meer zoals dit", completion) and `kb.analysis` (Dutch text).
 """
 
 from __future__ import annotations
@@ -31,27 +32,30 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import delete, func, select, update
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.searching import Searcher
-from whoosh.util.filelock import FileLock
 from whoosh.writing import MERGE_SMALL
 
 from kb.analysis import DutchAnalysis
 from kb.models import Article, IndexOutbox, db
 from kb.search_documents import analysis_from_db, document, make_schema, published_articles
+from kb.search_storage import (  # noqa: F401 (IndexUnavailable and POINTER are part of the API)
+    POINTER,
+    IndexUnavailable,
+    cleanup,
+    current_generation,
+    file_lock,
+    index_root,
+    open_generation,
+    switch_to,
+)
 
 log = logging.getLogger(__name__)
 
 FACETS = ("kind", "theme", "advice", "region", "sector")
-POINTER = "CURRENT"
 BUILD_PROCS = 2
 PARALLEL_BUILD_MIN = 2000
 MAX_SEGMENTS = 6  # small segments from single publishes are merged beyond this
-
-
-class IndexUnavailable(Exception):
-    """The index is missing or cannot be read."""
 
 
 def init_app(app: Flask) -> None:
@@ -59,93 +63,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("INDEX_REBUILD_TIMEOUT", 120.0)
     # Up to this many articles a broken index is rebuilt inside the request that finds it.
     app.config.setdefault("INDEX_SYNC_REBUILD_MAX", 2000)
-
-
-# --- schema and documents -------------------------------------------------------------------
-
-
-# --- generations ----------------------------------------------------------------------------
-
-
-def index_root() -> Path:
-    """Return the configured index directory."""
-    return Path(current_app.config["INDEX_DIR"])
-
-
-def current_generation(root: Path) -> str | None:
-    """Return the name of the live generation, or None when there is none."""
-    try:
-        name = (root / POINTER).read_text().strip()
-    except OSError:
-        return None
-    return name if name and "/" not in name and not name.startswith(".") else None
-
-
-def _switch_to(root: Path, name: str) -> None:
-    """Make name the live generation in one atomic rename."""
-    tmp = root / f".{POINTER}.{os.getpid()}.tmp"
-    with open(tmp, "w") as handle:
-        handle.write(name)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, root / POINTER)
-    directory = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
-def open_generation(root: Path, name: str | None, mmap: bool = False) -> whoosh_index.Index:
-    """Open a generation; raise IndexUnavailable when it is missing or unreadable.
-
-    mmap=True suits long-lived searchers: whoosh then copies each segment into memory when a
-    searcher opens (~40 ms at 10,000 articles, measured here) and reads fast afterwards.
-    Writers, health checks and one-off readers open without it (~2 ms).
-    """
-    if name is None:
-        raise IndexUnavailable("index ontbreekt")
-    path = root / name
-    # Not whoosh's exists_in(): it opens the index itself and leaks the file when it is corrupt.
-    if not any(path.glob("_MAIN_*.toc")):
-        raise IndexUnavailable(f"index ontbreekt ({name})")
-    try:
-        return FileStorage(str(path), supports_mmap=mmap).open_index()
-    except Exception as exc:  # any unreadable table of contents means a corrupt index
-        _close_leaked_files(exc)
-        raise IndexUnavailable(f"index beschadigd: {exc.__class__.__name__}") from exc
-
-
-def _close_leaked_files(exc: BaseException) -> None:
-    """Close the TOC stream whoosh leaves open when it fails to read a corrupt index."""
-    tb = exc.__traceback__
-    while tb is not None:
-        stream = tb.tb_frame.f_locals.get("stream")
-        if stream is not None and getattr(stream, "is_closed", True) is False:
-            stream.close()
-        tb = tb.tb_next
-
-
-def _cleanup(root: Path, keep: set[str]) -> None:
-    """Remove generations other than keep (the live one and the one before it)."""
-    for path in root.iterdir():
-        if path.is_dir() and path.name.startswith("g") and path.name not in keep:
-            shutil.rmtree(path, ignore_errors=True)
-
-
-@contextmanager
-def _file_lock(path: Path, timeout: float) -> Iterator[bool]:
-    lock = FileLock(str(path))
-    deadline = time.monotonic() + timeout
-    while not lock.acquire(False):
-        if time.monotonic() >= deadline:
-            yield False
-            return
-        time.sleep(0.05)
-    try:
-        yield True
-    finally:
-        lock.release()
 
 
 # --- readers --------------------------------------------------------------------------------
@@ -321,7 +238,7 @@ def rebuild(force: bool = True, lock_timeout: float | None = None) -> int:
     root = index_root()
     root.mkdir(parents=True, exist_ok=True)
     timeout = current_app.config["INDEX_REBUILD_TIMEOUT"]
-    with _file_lock(
+    with file_lock(
         root / "REBUILD_LOCK", timeout if lock_timeout is None else lock_timeout
     ) as locked:
         if not locked:
@@ -336,8 +253,8 @@ def rebuild(force: bool = True, lock_timeout: float | None = None) -> int:
         with _old_writes_blocked(old, timeout):
             name = f"g{time.time_ns():x}{os.getpid():x}"
             count = _build(root / name)
-            _switch_to(root, name)
-        _cleanup(root, {name, old_name or name})
+            switch_to(root, name)
+        cleanup(root, {name, old_name or name})
     log.info("Index opnieuw opgebouwd: %d artikelen (%s)", count, name)
     process_outbox()  # work queued while the old index was blocked goes into the new one
     return count

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request, url_for
 from sqlalchemy import select
 
-from kb import searching
+from kb import search_related, searching
 from kb.analysis import fold
 from kb.models import (
     Advice,
@@ -230,7 +230,7 @@ def suggest_api():
         suggestions.append({"type": "term", "label": term,
                             "url": url_for("search.search_page", q=term)})  # fmt: skip
     try:
-        ids = searching.complete_titles(q, limit=6)
+        ids = search_related.complete_titles(q, limit=6)
     except Exception:  # completion is a nicety; a broken index is reported elsewhere
         log.warning("Aanvullen mislukt", exc_info=True)
         ids = []
@@ -265,7 +265,7 @@ def known_terms(typed: str, limit: int) -> list[str]:
 def more_like_this(article: Article, shown: list[Article], limit: int = 4) -> list[Article]:
     """Return published articles like this one that are not already shown; [] on index trouble."""
     try:
-        ids = searching.more_like_this(article.id, {a.id for a in shown}, limit)
+        ids = search_related.more_like_this(article.id, {a.id for a in shown}, limit)
     except Exception:  # the article page must render even when the index is broken
         log.warning("Meer zoals dit mislukt", exc_info=True)
         return []

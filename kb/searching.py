@@ -16,9 +16,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import query as wq
 
-from kb.analysis import WordTerms, fold, snippet
+from kb.analysis import WordTerms, snippet
 from kb.models import SynonymGroup, db
 from kb.search import FACETS, ReaderState, reader
+from kb.search_bits import column, facet_bits, from_bits, match_bits, union
 from kb.search_query import (
     FIELD_BOOSTS,
     BuiltQuery,
@@ -33,7 +34,6 @@ from kb.search_query import (
 
 SORTS = ("relevance", "newest", "title")
 SCORE_DIRECTLY = 1000  # hits after filtering up to which ranking scores them one by one
-_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 
 
 @dataclass
@@ -48,90 +48,6 @@ class SearchResult:
     corrected: bool = False  # the results are for the suggestion (the query itself found none)
     match_all: bool = True  # False: no article had every word, these have some
     unfiltered_total: int | None = None  # on zero results with filters: the count without them
-
-
-# --- per-searcher caches --------------------------------------------------------------------
-
-
-def _facet_bits(state: ReaderState) -> dict[str, dict[str, int]]:
-    """Return facet -> value -> bit set of live documents, built once per searcher from bit
-    sets cached per segment (segments never change, so a publish only adds a small one)."""
-    cached = state.caches.get("facets")
-    if cached is None:
-        top = state.searcher.reader()
-        live = _to_bits(top.all_doc_ids(), top.doc_count_all())
-        merged: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        for segment_reader, offset in top.leaf_readers():
-            for name, values in _segment_facets(state, segment_reader).items():
-                target = merged[name]
-                for value, bits in values.items():
-                    target[value] = target.get(value, 0) | (bits << offset)
-        cached = {"": {"": live}}
-        for name, values in merged.items():
-            cached[name] = {value: bits & live for value, bits in values.items() if bits & live}
-        state.caches["facets"] = cached
-    return cached
-
-
-_segment_cache: dict[tuple[str, str, str], Any] = {}
-
-
-def _segment_facets(state: ReaderState, segment_reader: Any) -> dict[str, dict[str, int]]:
-    key = (str(state.root), state.generation, segment_reader.segment().segment_id())
-    found = _segment_cache.get(key)
-    if found is None:
-        size = segment_reader.doc_count_all()
-        found = {}
-        for name in FACETS:
-            form = segment_reader.schema[name].format
-            # The raw term matcher, not postings(): postings() drops deleted documents, which
-            # change with every update; deletions are applied through the live set instead.
-            found[name] = {
-                value.decode(): _to_bits(
-                    segment_reader._terms.matcher(name, value, form).all_ids(), size
-                )
-                for value in segment_reader.lexicon(name)
-            }
-        if len(_segment_cache) > 512:
-            _segment_cache.clear()
-        _segment_cache[key] = found
-    return found
-
-
-def _column(state: ReaderState, name: str) -> list[Any]:
-    """Return a sortable column as a list indexed by document number, cached per searcher."""
-    cached = state.caches.get(name)
-    if cached is None:
-        cached = []
-        for segment_reader, _offset in state.searcher.reader().leaf_readers():
-            key = (
-                str(state.root),
-                state.generation,
-                f"{segment_reader.segment().segment_id()}:{name}",
-            )
-            values = _segment_cache.get(key)
-            if values is None:
-                values = list(segment_reader.column_reader(name))
-                _segment_cache[key] = values
-            cached.extend(values)
-        state.caches[name] = cached
-    return cached
-
-
-def _to_bits(docnums: Any, size: int) -> int:
-    buffer = bytearray((size >> 3) + 1)
-    for doc in docnums:
-        buffer[doc >> 3] |= 1 << (doc & 7)
-    return int.from_bytes(buffer, "little")
-
-
-def _from_bits(bits: int) -> list[int]:
-    docs: list[int] = []
-    for offset, byte in enumerate(bits.to_bytes((bits.bit_length() >> 3) + 1, "little")):
-        if byte:
-            base = offset << 3
-            docs.extend(base + bit for bit in _BITS[byte])
-    return docs
 
 
 def _synonyms(state: ReaderState) -> Synonyms:
@@ -190,15 +106,15 @@ def _run(
     state: ReaderState, built: BuiltQuery, filters: dict[str, list[str]], count: bool = True
 ) -> tuple[SearchResult, Hits]:
     """Match the query, count every facet under the other facets' filters; return the hits."""
-    bits = _facet_bits(state)
+    bits = facet_bits(state)
     live = bits[""][""]
     size = state.searcher.reader().doc_count_all()
-    matched = _match_bits(state, built.query, size) & live
+    matched = match_bits(state, built.query, size) & live
     positive = matched
     if built.excluded is not None:
-        matched &= ~_match_bits(state, built.excluded, size)
+        matched &= ~match_bits(state, built.excluded, size)
     selected = {
-        name: _union(bits[name].get(value, 0) for value in values)
+        name: union(bits[name].get(value, 0) for value in values)
         for name, values in filters.items()
     }
     facets: dict[str, dict[str, int]] = {}
@@ -224,45 +140,6 @@ class Hits:
     narrowed: bool
 
 
-def _match_bits(state: ReaderState, query: wq.Query, size: int) -> int:
-    """Return the documents a query matches as a bit set, from per-term bit sets cached per
-    searcher; only phrases (which need positions) ask whoosh for their documents."""
-    if isinstance(query, wq.Term):
-        return _term_bits(state, query.fieldname, query.text, size)
-    if isinstance(query, wq.Every):
-        return _facet_bits(state)[""][""]
-    if isinstance(query, wq.Or):
-        return _union(_match_bits(state, q, size) for q in query.subqueries)
-    if isinstance(query, wq.And):
-        result = -1
-        for sub in query.subqueries:
-            result &= _match_bits(state, sub, size)
-            if not result:
-                break
-        return result
-    return _to_bits(state.searcher.docs_for_query(query), size)
-
-
-def _term_bits(state: ReaderState, field_name: str, text: str, size: int) -> int:
-    cache: dict[tuple[str, str], int] = state.caches.setdefault("terms", {})
-    key = (field_name, text)
-    bits = cache.get(key)
-    if bits is None:
-        r = state.searcher.reader()
-        bits = _to_bits(r.postings(field_name, text).all_ids(), size) if key in r else 0
-        if len(cache) > 20_000:  # bounded: a long-lived searcher sees many distinct words
-            cache.clear()
-        cache[key] = bits
-    return bits
-
-
-def _union(masks: Any) -> int:
-    result = 0
-    for mask in masks:
-        result |= mask
-    return result
-
-
 def _rank(
     state: ReaderState,
     result: SearchResult,
@@ -284,20 +161,20 @@ def _rank(
             found = heapq.nlargest(wanted + per_page, _score_docs(searcher, built.query, hits))
         else:
             # Top-k lets whoosh skip posting blocks that cannot make the page.
-            docset = set(_from_bits(hits.bits)) if hits.narrowed else None
+            docset = set(from_bits(hits.bits)) if hits.narrowed else None
             found = searcher.search(
                 built.query, limit=wanted + per_page, filter=docset, terms=False
             ).top_n
-        updated = _column(state, "updated")
+        updated = column(state, "updated")
         # Recency breaks ties between equal scores; rounding makes near-equal scores tie.
         top = sorted(found, key=lambda item: (-round(item[0], 4), -updated[item[1]]))
         docs = [doc for _score, doc in top]
     elif sort == "title":
-        titles = _column(state, "title_sort")
-        docs = heapq.nsmallest(wanted, _from_bits(hits.bits), key=titles.__getitem__)
+        titles = column(state, "title_sort")
+        docs = heapq.nsmallest(wanted, from_bits(hits.bits), key=titles.__getitem__)
     else:
-        updated = _column(state, "updated")
-        docs = heapq.nlargest(wanted, _from_bits(hits.bits), key=updated.__getitem__)
+        updated = column(state, "updated")
+        docs = heapq.nlargest(wanted, from_bits(hits.bits), key=updated.__getitem__)
     enough = max(1, built.word_count)
     for doc in docs[(page - 1) * per_page : wanted]:
         stored = searcher.stored_fields(doc)
@@ -311,7 +188,7 @@ def _rank(
 
 def _score_docs(searcher: Any, query: wq.Query, hits: Hits) -> list[tuple[float, int]]:
     """Score the given documents only, segment by segment, by skipping the query's matcher."""
-    docs = _from_bits(hits.bits)
+    docs = from_bits(hits.bits)
     subsearchers = [(searcher, 0)] if searcher.is_atomic() else searcher.subsearchers
     scored: list[tuple[float, int]] = []
     for sub, offset in subsearchers:
@@ -350,58 +227,3 @@ def _corrections(state: ReaderState, parsed: ParsedQuery, synonyms: Synonyms) ->
 def _indexed(r: Any, terms: WordTerms) -> bool:
     """Tell whether the index knows the word (compounds are indexed whole, so no parts check)."""
     return any(r.doc_frequency(name, terms.joined) for name in FIELD_BOOSTS)
-
-
-# --- related and completion -----------------------------------------------------------------
-
-
-def more_like_this(article_id: int, exclude: set[int], limit: int = 4) -> list[int]:
-    """Return ids of articles like this one (by its key terms and themes), best first."""
-    state = reader()
-    searcher = state.searcher
-    docnum = searcher.document_number(id=str(article_id))
-    if docnum is None:
-        return []
-    stored = searcher.stored_fields(docnum)
-    keys = searcher.key_terms_from_text("body", stored.get("text", ""), numterms=12)
-    clauses: list[wq.Query] = []
-    for term, weight in keys:
-        clauses.append(wq.Term("body", term, boost=weight))
-        clauses.append(wq.Term("title", term, boost=2 * weight))
-    bits = _facet_bits(state)
-    for name in ("theme", "region"):
-        for value, mask in bits[name].items():
-            if mask >> docnum & 1:
-                clauses.append(wq.Term(name, value, boost=0.5))
-    if not clauses:
-        return []
-    found = searcher.search(wq.Or(clauses), limit=limit + len(exclude) + 1, terms=False)
-    ids = []
-    for hit in found:
-        other = int(hit["id"])
-        if other != article_id and other not in exclude:
-            ids.append(other)
-    return ids[:limit]
-
-
-def complete_titles(text: str, limit: int = 6) -> list[int]:
-    """Return ids of articles whose title starts words with what was typed, best first."""
-    state = reader()
-    parsed = parse(text)
-    if not parsed.words:
-        return []
-    *done, last = parsed.words
-    clauses: list[wq.Query] = []
-    for word in done:
-        terms = state.analysis.terms(word)
-        if terms is not None:
-            clauses.append(wq.Term("title", terms.joined))
-    prefix = fold(last)
-    last_terms = state.analysis.terms(last)
-    alternatives: list[wq.Query] = [wq.Prefix("title", prefix)]
-    if last_terms is not None:
-        alternatives.append(wq.Term("title", last_terms.joined))
-        alternatives.append(wq.Prefix("title", last_terms.joined))
-    clauses.append(wq.Or(alternatives))
-    found = state.searcher.search(wq.And(clauses), limit=limit, terms=False)
-    return [int(hit["id"]) for hit in found]

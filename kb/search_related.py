@@ -1,0 +1,62 @@
+"""Related articles ("Meer zoals dit") and completion of what is being typed."""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from kb.analysis import fold
+from kb.search import reader
+from kb.search_bits import facet_bits
+from kb.search_query import parse
+
+
+def more_like_this(article_id: int, exclude: set[int], limit: int = 4) -> list[int]:
+    """Return ids of articles like this one (by its key terms and themes), best first."""
+    state = reader()
+    searcher = state.searcher
+    docnum = searcher.document_number(id=str(article_id))
+    if docnum is None:
+        return []
+    stored = searcher.stored_fields(docnum)
+    keys = searcher.key_terms_from_text("body", stored.get("text", ""), numterms=12)
+    clauses: list[wq.Query] = []
+    for term, weight in keys:
+        clauses.append(wq.Term("body", term, boost=weight))
+        clauses.append(wq.Term("title", term, boost=2 * weight))
+    bits = facet_bits(state)
+    for name in ("theme", "region"):
+        for value, mask in bits[name].items():
+            if mask >> docnum & 1:
+                clauses.append(wq.Term(name, value, boost=0.5))
+    if not clauses:
+        return []
+    found = searcher.search(wq.Or(clauses), limit=limit + len(exclude) + 1, terms=False)
+    ids = []
+    for hit in found:
+        other = int(hit["id"])
+        if other != article_id and other not in exclude:
+            ids.append(other)
+    return ids[:limit]
+
+
+def complete_titles(text: str, limit: int = 6) -> list[int]:
+    """Return ids of articles whose title starts words with what was typed, best first."""
+    state = reader()
+    parsed = parse(text)
+    if not parsed.words:
+        return []
+    *done, last = parsed.words
+    clauses: list[wq.Query] = []
+    for word in done:
+        terms = state.analysis.terms(word)
+        if terms is not None:
+            clauses.append(wq.Term("title", terms.joined))
+    prefix = fold(last)
+    last_terms = state.analysis.terms(last)
+    alternatives: list[wq.Query] = [wq.Prefix("title", prefix)]
+    if last_terms is not None:
+        alternatives.append(wq.Term("title", last_terms.joined))
+        alternatives.append(wq.Prefix("title", last_terms.joined))
+    clauses.append(wq.Or(alternatives))
+    found = state.searcher.search(wq.And(clauses), limit=limit, terms=False)
+    return [int(hit["id"]) for hit in found]

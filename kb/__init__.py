@@ -43,7 +43,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         curation,
         errors,
         formatting,
-        localtime,
         public,
         search,
         search_views,
@@ -59,7 +58,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
-    localtime.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(search_views.bp)

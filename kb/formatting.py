@@ -1,8 +1,10 @@
-"""Jinja filters that present dates the Dutch way."""
+"""Jinja filters that present dates and times the Dutch way (times in Europe/Amsterdam)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -29,7 +31,27 @@ def reference_date(value: str) -> str:
     return value
 
 
+@cache
+def _zone() -> ZoneInfo | None:
+    try:
+        return ZoneInfo("Europe/Amsterdam")
+    except ZoneInfoNotFoundError:  # no tz database on this machine: show UTC, and say so
+        return None
+
+
+def local_datetime(value: datetime | None) -> str:
+    """Format a naive UTC datetime as '22 november 2026 11:00' in Dutch local time."""
+    if value is None:
+        return ""
+    zone = _zone()
+    if zone is None:
+        return f"{dutch_date(value)} {value:%H:%M} UTC"
+    local = value.replace(tzinfo=UTC).astimezone(zone)
+    return f"{dutch_date(local)} {local:%H:%M}"
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(dutch_date)
     app.add_template_filter(reference_date)
+    app.add_template_filter(local_datetime)

@@ -13,6 +13,7 @@ import json
 import logging
 from typing import Any
 
+from kb.formatting import local_datetime
 from kb.models import Article, ArticleRevision, IndexOutbox, User, db, utcnow
 
 log = logging.getLogger(__name__)
@@ -155,8 +156,6 @@ def set_article_status(article: Article, status: str, author: User) -> None:
 
 def restore_revision(article: Article, revision: ArticleRevision, author: User) -> None:
     """Bring back an older revision's content; the current state is kept as a revision first."""
-    from kb.localtime import local_datetime
-
     snapshot_revision(article, author, f"Versie van {local_datetime(revision.created_at)} hersteld")
     data = dict(revision.data)
     data.pop("status", None)  # restoring content never silently publishes or unpublishes

@@ -242,7 +242,7 @@ def test_publish_needs_themes_and_region(app: Flask, editor: FlaskClient) -> Non
 def test_times_are_shown_in_dutch_local_time() -> None:
     from datetime import datetime
 
-    from kb.localtime import local_datetime
+    from kb.formatting import local_datetime
 
     assert local_datetime(datetime(2026, 11, 22, 10, 0)) == "22 november 2026 11:00"
     assert local_datetime(datetime(2026, 7, 1, 10, 0)) == "1 juli 2026 12:00"

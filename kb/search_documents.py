@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from kb import queries
 from kb.analysis import TOKEN_RE, DutchAnalysis, dutch_analyzer, fold, spell_words
 from kb.models import Article, Kind, Sector, SynonymGroup, Theme, db
 
@@ -95,17 +95,7 @@ def document(article: Article) -> dict[str, Any]:
 
 def published_articles(ids: list[int] | None = None) -> Iterator[Article]:
     """Yield published articles with their taxonomy, in batches (all of them when ids is None)."""
-    stmt = (
-        select(Article)
-        .where(Article.status == "published")
-        .options(
-            selectinload(Article.themes),
-            selectinload(Article.regions),
-            selectinload(Article.advice),
-            selectinload(Article.sectors),
-        )
-        .order_by(Article.id)
-    )
+    stmt = queries.published().order_by(Article.id)
     if ids is not None:
         for start in range(0, len(ids), BATCH):
             yield from db.session.scalars(stmt.where(Article.id.in_(ids[start : start + BATCH])))

@@ -37,6 +37,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "EDITOR_EMAILS": "",
         "BASE_URL": "http://127.0.0.1:5000",
         "INDEX_WRITER_TIMEOUT": 10.0,
+        "INDEX_REBUILD_TIMEOUT": 120.0,
+        # Up to this many articles a broken index is rebuilt inside the request that finds it.
+        "INDEX_SYNC_REBUILD_MAX": 2000,
         # Accounts and submissions (issue 4)
         "MAIL_TIMEOUT": 10.0,
         "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from kb import queries, search_views
-from kb.models import Advice, Kind, Region, Theme, db
+from kb import queries, search_related
+from kb.models import Advice, Article, Kind, Region, Theme, db
 from kb.search_health import health as index_health
 
 bp = Blueprint("public", __name__)
+log = logging.getLogger(__name__)
 
 SORT_LABELS = {"titel": "A–Z", "nieuw": "Nieuwste eerst"}
 
@@ -62,8 +65,18 @@ def article(slug: str):
         article=item,
         portraits=portraits,
         related=related,
-        more_like_this=search_views.more_like_this(item, related),
+        more_like_this=_more_like_this(item, related),
     )
+
+
+def _more_like_this(article: Article, shown: list[Article], limit: int = 4) -> list[Article]:
+    """Published articles like this one that are not already shown; [] on index trouble."""
+    try:
+        ids = search_related.more_like_this(article.id, {a.id for a in shown}, limit)
+    except Exception:  # the article page must render even when the index is broken
+        log.warning("Meer zoals dit mislukt", exc_info=True)
+        return []
+    return queries.published_in_order(ids)
 
 
 def _browse(title: str, filters: dict[str, list[str]], intro: str = "", **extra):

@@ -105,6 +105,12 @@ def paginate(stmt: Select, page: int, per_page: int, sort: str = "titel") -> Pag
     return Page(items=items, total=total or 0, page=page, per_page=per_page)
 
 
+def published_in_order(ids: list[int]) -> list[Article]:
+    """Load the published articles with these ids, in the given (rank) order."""
+    rows = {a.id: a for a in db.session.scalars(published().where(Article.id.in_(ids))).unique()}
+    return [rows[i] for i in ids if i in rows]
+
+
 def article_by_slug(slug: str) -> Article | None:
     """Return the published article with this slug, or None."""
     return db.session.scalar(published().where(Article.slug == slug))

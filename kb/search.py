@@ -59,10 +59,7 @@ MAX_SEGMENTS = 6  # small segments from single publishes are merged beyond this
 
 
 def init_app(app: Flask) -> None:
-    """Set the search defaults; the index itself is opened lazily, per thread."""
-    app.config.setdefault("INDEX_REBUILD_TIMEOUT", 120.0)
-    # Up to this many articles a broken index is rebuilt inside the request that finds it.
-    app.config.setdefault("INDEX_SYNC_REBUILD_MAX", 2000)
+    """Nothing to set up per app: the index is opened lazily, per thread (defaults: kb.config)."""
 
 
 # --- readers --------------------------------------------------------------------------------

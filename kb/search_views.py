@@ -28,7 +28,7 @@ from kb.models import (
     db,
     utcnow,
 )
-from kb.queries import published
+from kb.queries import published_in_order
 from kb.search import FACETS, IndexUnavailable
 
 log = logging.getLogger(__name__)
@@ -109,8 +109,7 @@ def run(search: SearchRequest) -> tuple[searching.SearchResult, list[Article]]:
     result = searching.search(
         search.q, search.filters, SORT_KEYS[search.sort], search.page, search.per_page
     )
-    rows = {a.id: a for a in db.session.scalars(published().where(Article.id.in_(result.ids)))}
-    articles = [rows[i] for i in result.ids if i in rows]
+    articles = published_in_order(result.ids)
     if search.q or search.filters:  # the bare /zoeken page is not a search
         _log(search, result.total)
     return result, articles
@@ -234,12 +233,9 @@ def suggest_api():
     except Exception:  # completion is a nicety; a broken index is reported elsewhere
         log.warning("Aanvullen mislukt", exc_info=True)
         ids = []
-    rows = {a.id: a for a in db.session.scalars(published().where(Article.id.in_(ids)))}
-    for article_id in ids:
-        if article_id in rows:
-            article = rows[article_id]
-            suggestions.append({"type": "artikel", "label": article.title,
-                                "url": url_for("public.article", slug=article.slug)})  # fmt: skip
+    for article in published_in_order(ids):
+        suggestions.append({"type": "artikel", "label": article.title,
+                            "url": url_for("public.article", slug=article.slug)})  # fmt: skip
     return {"query": q, "suggestions": suggestions}
 
 
@@ -260,14 +256,3 @@ def known_terms(typed: str, limit: int) -> list[str]:
             if len(found) == limit:
                 break
     return found
-
-
-def more_like_this(article: Article, shown: list[Article], limit: int = 4) -> list[Article]:
-    """Return published articles like this one that are not already shown; [] on index trouble."""
-    try:
-        ids = search_related.more_like_this(article.id, {a.id for a in shown}, limit)
-    except Exception:  # the article page must render even when the index is broken
-        log.warning("Meer zoals dit mislukt", exc_info=True)
-        return []
-    rows = {a.id: a for a in db.session.scalars(published().where(Article.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
-from kb.models import Article, db
-from kb.queries import published
+from kb.models import Article
+from kb.queries import published_in_order
 
 log = logging.getLogger(__name__)
 
@@ -39,5 +39,4 @@ def similar_articles(text: str, limit: int = 5) -> list[Article]:
     except Exception:  # a broken index must not break the form that uses this as a hint
         log.warning("Lijkt-op zoeken mislukt", exc_info=True)
         return []
-    rows = {a.id: a for a in db.session.scalars(published().where(Article.id.in_(ids))).unique()}
-    return [rows[i] for i in ids if i in rows]
+    return published_in_order(ids)

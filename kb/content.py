@@ -10,6 +10,7 @@ first. An article whose file was removed is unpublished, not deleted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -184,7 +185,7 @@ def _sync_one(
     source: ArticleFile,
     force: frozenset[str],
     report: SyncReport,
-    now: object,
+    now: datetime,
     content_dir: Path,
 ) -> None:
     if article is not None and article.file_checksum == source.checksum:

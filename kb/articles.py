@@ -22,7 +22,17 @@ from kb.taxonomy import Problem, Taxonomy
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REFERENCE_DATE = re.compile(r"^(19|20)\d\d(-(0[1-9]|1[0-2]))?$")
 REQUIRED_FIELDS = ("title", "kind", "summary", "regions", "themes", "reference_date", "sources")
-OPTIONAL_FIELDS = ("advice", "sectors", "related", "updated")
+OPTIONAL_FIELDS = (
+    "advice",
+    "sectors",
+    "related",
+    "updated",
+    "links",
+    "organisations",
+    "contact",
+    "editor_note",
+)
+HTTPS_URL = re.compile(r"^https://[a-z0-9.-]+\.[a-z]{2,}(/[^\s<>\"]*)?$", re.IGNORECASE)
 SUMMARY_MIN, SUMMARY_MAX = 80, 600
 THEMES_MIN, THEMES_MAX = 1, 5
 
@@ -45,6 +55,10 @@ class ArticleFile:
     sources: list[dict[str, str]] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     updated: str | None = None
+    links: list[dict[str, str]] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    contact: str = ""
+    editor_note: str = ""
     body: str = ""
     rendered: Rendered | None = None
 
@@ -101,8 +115,16 @@ def parse_article(path: Path, problems: list[Problem]) -> ArticleFile | None:
         reference_date=str(meta.get("reference_date") or ""),
         related=[str(v) for v in _as_list(meta.get("related"))],
         updated=str(updated) if updated else None,
+        organisations=[str(v).strip() for v in _as_list(meta.get("organisations"))],
+        contact=" ".join(str(meta.get("contact") or "").split()),
+        editor_note=str(meta.get("editor_note") or "").strip(),
         body=post.content,
     )
+    for index, link in enumerate(_as_list(meta.get("links"))):
+        if not isinstance(link, dict):
+            problems.append(Problem(where, f"links[{index}]", "verwacht title en url"))
+            continue
+        article.links.append({k: str(v).strip() for k, v in link.items() if v is not None})
     for value in _as_list(meta.get("advice")):
         if isinstance(value, int) and not isinstance(value, bool):
             article.advice.append(value)
@@ -156,7 +178,18 @@ def validate_article(article: ArticleFile, taxonomy: Taxonomy, problems: list[Pr
             problem(f"sources[{index}].id", f"onbekende bron '{src.get('id')}'")
         if not src.get("section"):
             problem(f"sources[{index}].section", "hoofdstuk of paragraaf ontbreekt")
+    _validate_links(article, problem)
     _validate_body(article, kind, problem)
+
+
+def _validate_links(article: ArticleFile, problem: Any) -> None:
+    for index, link in enumerate(article.links):
+        if set(link) - {"title", "url"}:
+            problem(f"links[{index}]", "alleen title en url")
+        if not link.get("title"):
+            problem(f"links[{index}].title", "beschrijving van de link ontbreekt")
+        if not HTTPS_URL.match(link.get("url", "")):
+            problem(f"links[{index}].url", "schrijf een volledige https://-URL")
 
 
 def _validate_body(article: ArticleFile, kind: dict[str, Any] | None, problem: Any) -> None:

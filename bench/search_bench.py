@@ -41,11 +41,11 @@ from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from kb import create_app, search, searching  # noqa: E402
-from kb.analysis import TOKEN_RE, fold, stem  # noqa: E402
-from kb.articles import read_articles  # noqa: E402
+from kb import create_app, search  # noqa: E402
 from kb.config import PROJECT_ROOT  # noqa: E402
-from kb.content import sync_taxonomy  # noqa: E402
+from kb.content.files import read_articles  # noqa: E402
+from kb.content.sync import sync_taxonomy  # noqa: E402
+from kb.content.taxonomy import load_taxonomy  # noqa: E402
 from kb.models import (  # noqa: E402
     Advice,
     Article,
@@ -60,10 +60,10 @@ from kb.models import (  # noqa: E402
     db,
 )
 from kb.publishing import commit_and_index, queue_for_index  # noqa: E402
-from kb.search_query import FIELD_BOOSTS  # noqa: E402
-from kb.taxonomy import load_taxonomy  # noqa: E402
+from kb.queries import FACETS  # noqa: E402
+from kb.search.analysis import TOKEN_RE, fold, stem  # noqa: E402
+from kb.search.query import FIELD_BOOSTS  # noqa: E402
 
-FACETS = ("kind", "theme", "advice", "region", "sector")
 PUBLISH_SAMPLES = 40
 WEIGHTS = tuple(FIELD_BOOSTS[f] for f in ("title", "labels", "summary", "body"))
 
@@ -230,15 +230,15 @@ def whoosh_side(app: Flask, corpus: list[dict[str, Any]], runs: list[dict]) -> d
         plain = [r for r in runs if not r["filters"]]
         filtered = [r for r in runs if r["filters"]]
         out["plain"] = percentiles(
-            timed(plain, lambda r: searching.search(r["q"], facets=False, snippets=False))
+            timed(plain, lambda r: search.search(r["q"], facets=False, snippets=False))
         )
         out["filtered"] = percentiles(
             timed(
                 filtered,
-                lambda r: searching.search(r["q"], r["filters"], facets=False, snippets=False),
+                lambda r: search.search(r["q"], r["filters"], facets=False, snippets=False),
             )  # fmt: skip
         )
-        out["full"] = percentiles(timed(runs, lambda r: searching.search(r["q"], r["filters"])))
+        out["full"] = percentiles(timed(runs, lambda r: search.search(r["q"], r["filters"])))
         out["publish"] = percentiles(publish_to_searchable(app, len(corpus)))
     return out
 
@@ -266,7 +266,7 @@ def publish_to_searchable(app: Flask, n: int) -> list[float]:
         ) -> None:
             with app.app_context():
                 while time.perf_counter() - t0 < 10:
-                    if article_id in searching.search(marker, facets=False, snippets=False).ids:
+                    if article_id in search.search(marker, facets=False, snippets=False).ids:
                         seen.append(time.perf_counter() - t0)
                         return
                     time.sleep(0.002)

@@ -34,38 +34,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config["DATABASE_URL"]))
 
-    from kb import (
-        admin,
-        api,
-        article_editor,
-        auth,
-        cli,
-        curation,
-        errors,
-        formatting,
-        public,
-        search,
-        search_views,
-        security,
-        submit_views,
-    )
+    from kb import accounts, cli, errors, formatting, security, views
     from kb.models import db
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     security.init_app(app)
-    search.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(search_views.bp)
-    auth.init_app(app)
-    app.register_blueprint(submit_views.bp)
-    app.register_blueprint(curation.bp)
-    app.register_blueprint(article_editor.bp)
-    app.register_blueprint(admin.bp)
+    accounts.init_app(app)
+    views.init_app(app)
     cli.init_app(app)
     return app
 

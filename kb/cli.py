@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from kb import accounts, search
 from kb.content import check_content, content_dir, sync_content
 from kb.publishing import apply_index_outbox
 
@@ -93,30 +94,21 @@ def index_pending_command() -> None:
 @click.option("--organisation", default="")
 def create_user_command(email: str, role: str, name: str, organisation: str) -> None:
     """Create an account; the password is read from a prompt or stdin, never an argument."""
-    from sqlalchemy import select
-
-    from kb.auth import hash_password, normalise_email
-    from kb.forms import PASSWORD_MIN
-    from kb.models import User, db
-
-    email = normalise_email(email)
+    email = accounts.normalise_email(email)
     if "@" not in email.strip("@") or any(c.isspace() for c in email):
         click.echo(f"Geen geldig e-mailadres: {email}", err=True)
         sys.exit(1)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    if accounts.user_by_email(email) is not None:
         click.echo(f"Er bestaat al een account voor {email}.", err=True)
         sys.exit(1)
     if sys.stdin.isatty():
         password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    if len(password) < PASSWORD_MIN:
-        click.echo(f"Het wachtwoord moet minstens {PASSWORD_MIN} tekens hebben.", err=True)
+    if len(password) < accounts.PASSWORD_MIN:
+        click.echo(f"Het wachtwoord moet minstens {accounts.PASSWORD_MIN} tekens hebben.", err=True)
         sys.exit(1)
-    user = User(email=email, name=name or email.split("@")[0], organisation=organisation,
-                role=role, password_hash=hash_password(password))  # fmt: skip
-    db.session.add(user)
-    db.session.commit()
+    accounts.create_user(email, password, role, name, organisation)
     click.echo(f"Account aangemaakt: {email} ({role}).")
 
 
@@ -124,8 +116,6 @@ def create_user_command(email: str, role: str, name: str, organisation: str) -> 
 def reindex_command() -> None:
     """Rebuild the search index from the database; readers keep the old one until the switch."""
     import time
-
-    from kb import search
 
     started = time.perf_counter()
     count = search.rebuild()
@@ -137,9 +127,7 @@ def reindex_command() -> None:
 @click.option("--repair", is_flag=True, help="Queue every difference for indexing and apply it.")
 def check_index_command(repair: bool) -> None:
     """Report differences between the database and the search index; exit 1 if any."""
-    from kb import search, search_health
-
-    report = search_health.check_index()
+    report = search.check_index()
     click.echo(f"Index: {report.message}. Wachtrij: {report.pending}.")
     for label, slugs in (("ontbreekt in de index", report.missing),
                          ("staat in de index maar is niet gepubliceerd", report.extra),

@@ -18,6 +18,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "CONTENT_DIR": str(PROJECT_ROOT / "content"),
         "SOURCES_DIR": str(PROJECT_ROOT.parent / "shared" / "sources"),
         "PER_PAGE": 20,
+        "SEARCH_MAX_PER_PAGE": 50,
+        "API_MAX_PER_PAGE": 100,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,  # whole request, attachments included
         "MAX_FORM_MEMORY_SIZE": 500 * 1024,
         "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
@@ -40,7 +42,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "INDEX_REBUILD_TIMEOUT": 120.0,
         # Up to this many articles a broken index is rebuilt inside the request that finds it.
         "INDEX_SYNC_REBUILD_MAX": 2000,
-        # Accounts and submissions (issue 4)
+        # Accounts and submissions
         "MAIL_TIMEOUT": 10.0,
         "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
         "LOGIN_WINDOW_SECONDS": 15 * 60,
@@ -49,6 +51,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RATE_WINDOW_SECONDS": 3600,
         "REGISTRATIONS_PER_ADDRESS": 10,
         "RESET_REQUESTS_PER_ADDRESS": 10,
+        "RESET_REQUESTS_PER_ACCOUNT": 3,
         "SUBMISSIONS_PER_ADDRESS": 10,
         "MAX_ATTACHMENTS": 5,
     }

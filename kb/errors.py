@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -18,7 +18,6 @@ MESSAGES = {
         "Deze pagina bestaat niet (meer). Zoek verder of ga naar de startpagina.",
     ),
     405: ("Niet toegestaan", "Deze actie is op deze pagina niet mogelijk."),
-    413: ("Te groot", "Wat u verstuurde is te groot. Bijlagen mogen samen hoogstens 10 MB zijn."),
     429: (
         "Even geduld",
         "U heeft dit te vaak geprobeerd. Probeer het over enkele minuten opnieuw.",
@@ -31,9 +30,21 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _too_large() -> tuple[str, str]:
+    config, mb = current_app.config, 1024 * 1024
+    return "Te groot", (
+        f"Wat u verstuurde is te groot. Een bijlage mag hoogstens "
+        f"{config['MAX_UPLOAD_BYTES'] // mb} MB zijn, alles samen hoogstens "
+        f"{config['MAX_CONTENT_LENGTH'] // mb} MB."
+    )
+
+
 def render_error(code: int, detail: str | None = None):
     """Render the Dutch error page (or JSON for the API) for a status code."""
-    title, message = MESSAGES.get(code, (f"Fout {code}", "Er ging iets mis."))
+    if code == 413:
+        title, message = _too_large()
+    else:
+        title, message = MESSAGES.get(code, (f"Fout {code}", "Er ging iets mis."))
     if _wants_json():
         return jsonify({"error": {"code": code, "message": detail or message}}), code
     return render_template("error.html", code=code, title=title, message=detail or message), code

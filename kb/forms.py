@@ -1,4 +1,5 @@
-"""Flask-WTF forms for accounts, administration and the small action buttons. Messages in Dutch.
+"""Shared form parts (Dutch messages, checkbox lists, taxonomy pickers), the small action
+buttons, and the editors' form for published articles.
 
 Every form carries a CSRF token (CSRFProtect also guards any POST without a form class).
 """
@@ -8,24 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    EmailField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from kb.roles import ROLE_LABELS
+from kb import queries
 
 REQUIRED = "Vul dit veld in."
 INVALID_CHOICE = "Kies een van de mogelijkheden uit de lijst."
-PASSWORD_MIN = 10
+TEXT_MAX = 20_000
+MARKDOWN_HINT = "Markdown mag: **vet**, *cursief*, lijstjes met - en koppen met ##."
 
 
 class KBForm(FlaskForm):
@@ -54,79 +49,8 @@ def choices(pairs: Any) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-def email_field(label: str = "E-mailadres") -> EmailField:
-    """Return a required e-mail field with Dutch messages."""
-    return EmailField(
-        label,
-        validators=[
-            DataRequired(REQUIRED),
-            Length(max=254, message="Een e-mailadres is hoogstens 254 tekens."),
-            Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
-        ],
-    )
-
-
-def new_password_fields() -> tuple[PasswordField, PasswordField]:
-    """Return a new-password field and its confirmation."""
-    password = PasswordField(
-        "Wachtwoord",
-        validators=[
-            DataRequired(REQUIRED),
-            Length(
-                min=PASSWORD_MIN,
-                max=200,
-                message=f"Kies een wachtwoord van minstens {PASSWORD_MIN} tekens.",
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        "Herhaal het wachtwoord",
-        validators=[DataRequired(REQUIRED), EqualTo("password", "De wachtwoorden verschillen.")],
-    )
-    return password, confirm
-
-
-class LoginForm(KBForm):
-    # No format check here: an account made with `kb create-user` may use an internal domain.
-    email = EmailField(
-        "E-mailadres",
-        validators=[DataRequired(REQUIRED), Length(max=254, message="Hoogstens 254 tekens.")],
-    )
-    password = PasswordField(
-        "Wachtwoord", validators=[DataRequired(REQUIRED), Length(max=200, message="Te lang.")]
-    )
-
-
-class RegisterForm(KBForm):
-    name = StringField(
-        "Naam",
-        validators=[DataRequired(REQUIRED), Length(max=200, message="Hoogstens 200 tekens.")],
-    )
-    organisation = StringField(
-        "Organisatie",
-        validators=[DataRequired(REQUIRED), Length(max=200, message="Hoogstens 200 tekens.")],
-    )
-    region = SelectField("Regio", validators=[Optional()], invalid_choice_message=INVALID_CHOICE)
-    email = email_field()
-    password, password_confirm = new_password_fields()
-
-
-class ForgotPasswordForm(KBForm):
-    email = email_field()
-
-
-class ResetPasswordForm(KBForm):
-    password, password_confirm = new_password_fields()
-
-
 class ActionForm(KBForm):
     """A form with only the CSRF token: for buttons that change state."""
-
-
-class RoleForm(KBForm):
-    role = SelectField(
-        "Rol", choices=choices(ROLE_LABELS.items()), invalid_choice_message=INVALID_CHOICE
-    )
 
 
 class MessageForm(KBForm):
@@ -139,3 +63,71 @@ class MessageForm(KBForm):
             Length(max=5000, message="Hoogstens 5000 tekens."),
         ],
     )
+
+
+def text_field(label: str, required: bool = True, maximum: int = TEXT_MAX, description: str = ""):
+    """Return a multi-line text field with Dutch messages."""
+    validators = [DataRequired(REQUIRED)] if required else [Optional()]
+    validators.append(Length(max=maximum, message=f"Hoogstens {maximum} tekens."))
+    return TextAreaField(label, validators=validators, description=description)
+
+
+def line_field(label: str, maximum: int = 200, required: bool = True):
+    """Return a one-line text field with Dutch messages."""
+    validators = [DataRequired(REQUIRED)] if required else [Optional()]
+    validators.append(Length(max=maximum, message=f"Hoogstens {maximum} tekens."))
+    return StringField(label, validators=validators)
+
+
+def themes_between_1_and_5(form: KBForm, field: MultiCheckboxField) -> None:
+    """Validate that one to five themes are chosen."""
+    if not field.data:
+        raise ValidationError("Kies minstens één thema.")
+    if len(field.data) > 5:
+        raise ValidationError("Kies hoogstens vijf thema's.")
+
+
+def no_line_breaks(form: KBForm, field: StringField) -> None:
+    """Validate that a one-line field has no line breaks."""
+    if field.data and ("\n" in field.data or "\r" in field.data):
+        raise ValidationError("Eén regel, zonder regeleinden.")
+
+
+def fill_choices(form: KBForm) -> KBForm:
+    """Load taxonomy choices into every picker the form has."""
+    for name, pairs in queries.taxonomy_choices().items():
+        if name in form._fields:
+            form[name].choices = choices(pairs)
+    return form
+
+
+class ArticleEditForm(KBForm):
+    """Every field of a published article an editor may change online."""
+
+    title = line_field("Titel", 300)
+    kind = SelectField(
+        "Soort", validators=[DataRequired("Kies een soort.")], invalid_choice_message=INVALID_CHOICE
+    )
+    summary = text_field("Samenvatting", maximum=1000)
+    body_md = text_field("Tekst (Markdown)", maximum=100_000, description=MARKDOWN_HINT)
+    reference_date = StringField(
+        "Peildatum (jjjj of jjjj-mm)",
+        validators=[Optional(), Length(max=7, message="Schrijf jjjj of jjjj-mm.")],
+    )
+    themes = MultiCheckboxField("Thema's (één tot vijf)", validators=[themes_between_1_and_5])
+    advice = MultiCheckboxField("Adviezen", validators=[Optional()])
+    sectors = MultiCheckboxField("Sectoren", validators=[Optional()])
+    regions = MultiCheckboxField("Regio's", validators=[Optional()])
+    note = line_field("Wat veranderde u? (voor de versiegeschiedenis)", 300, required=False)
+
+    def validate_title(self, field: StringField) -> None:
+        no_line_breaks(self, field)
+
+    def validate_reference_date(self, field: StringField) -> None:
+        value = (field.data or "").strip()
+        if value and not (
+            (len(value) == 4 and value.isdigit())
+            or (len(value) == 7 and value[:4].isdigit() and value[4] == "-"
+                and value[5:].isdigit() and 1 <= int(value[5:]) <= 12)
+        ):  # fmt: skip
+            raise ValidationError("Schrijf jjjj of jjjj-mm, bijvoorbeeld 2019 of 2019-06.")

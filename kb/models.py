@@ -143,9 +143,6 @@ article_region = Table(
     Column("region_id", ForeignKey("region.id", ondelete="CASCADE"), primary_key=True),
 )
 
-ARTICLE_STATUSES = ("published", "unpublished")
-ARTICLE_ORIGINS = ("content", "submission", "online")
-
 
 class Article(db.Model):
     __tablename__ = "article"
@@ -241,8 +238,6 @@ class ArticleRevision(db.Model):
 
 # --- people ---------------------------------------------------------------------------------
 
-ROLES = ("member", "editor", "admin")
-
 
 class User(db.Model):
     __tablename__ = "user"
@@ -272,8 +267,6 @@ class LoginAttempt(db.Model):
 
 
 # --- submissions ----------------------------------------------------------------------------
-
-SUBMISSION_STATUSES = ("submitted", "returned", "published", "rejected")
 
 
 class Submission(db.Model):

@@ -1,4 +1,9 @@
-"""State changes of articles: every change commits the database first, then updates the index.
+"""The one writer of articles: every change to an Article goes through here.
+
+Files (`kb.content`), submissions (`kb.submissions`) and editors all use the same building
+blocks: `create_article`, `apply_state`, `unpublish` and `restore`. The steps an editor takes
+(`edit_article`, `set_article_status`, `restore`) commit; the building blocks leave the commit
+to their caller, so a sync or a publish is one transaction.
 
 Each change adds an IndexOutbox row in the same transaction as the article change. After the
 commit the outbox is applied to the search index; if the index is locked or broken the rows stay
@@ -13,8 +18,24 @@ import json
 import logging
 from typing import Any
 
+from kb import queries
 from kb.formatting import local_datetime
-from kb.models import Article, ArticleRevision, IndexOutbox, User, db, utcnow
+from kb.models import (
+    Advice,
+    Article,
+    ArticleLink,
+    ArticleRevision,
+    Citation,
+    IndexOutbox,
+    Kind,
+    Region,
+    Sector,
+    Theme,
+    User,
+    db,
+    utcnow,
+)
+from kb.render import render_markdown
 
 log = logging.getLogger(__name__)
 
@@ -67,63 +88,98 @@ def apply_index_outbox() -> int:
     from kb import search  # search depends on models only; imported late to keep layers clear
 
     try:
-        return search.process_outbox()
+        return search.index_pending()
     except Exception:  # the commit already succeeded: never turn an index error into a 500
         log.exception("Index bijwerken mislukt; de wachtrij blijft staan voor een volgende poging")
         db.session.rollback()
         return 0
 
 
-# --- online changes by editors (issue 4) -----------------------------------------------------
+# --- building blocks: the caller commits ------------------------------------------------------
 
 
 def apply_state(article: Article, state: dict[str, Any]) -> None:
-    """Set an article's editable fields from plain data (a form or a revision), re-rendered."""
-    from sqlalchemy import select
+    """Set an article's fields from plain data (a file, a submission, a form or a revision).
 
-    from kb.models import Advice, ArticleLink, Kind, Region, Sector, Theme
-    from kb.render import render_markdown
-
-    def by_slug(model: type, slugs: list[str]) -> list:
-        rows = {r.slug: r for r in db.session.scalars(select(model).where(model.slug.in_(slugs)))}
-        return [rows[s] for s in slugs if s in rows]
-
+    Always applied: title, kind, summary, body (re-rendered), reference date and taxonomy.
+    Applied only when present: "related" (slugs), "citations" (dicts) and "content_updated".
+    """
     rendered = render_markdown(state.get("body_md") or "")
     article.title = state["title"]
     if state.get("kind"):
-        article.kind = db.session.scalar(select(Kind).filter_by(slug=state["kind"]))
+        article.kind = queries.by_slug(Kind, state["kind"])
     article.summary = state.get("summary") or ""
     article.body_md = state.get("body_md") or ""
     article.body_html = rendered.html
     article.body_text = rendered.text
     article.reference_date = state.get("reference_date") or ""
-    article.themes = by_slug(Theme, list(state.get("themes") or []))
-    article.sectors = by_slug(Sector, list(state.get("sectors") or []))
-    article.regions = by_slug(Region, list(state.get("regions") or []))
+    article.themes = queries.rows_by_slugs(Theme, list(state.get("themes") or []))
+    article.sectors = queries.rows_by_slugs(Sector, list(state.get("sectors") or []))
+    article.regions = queries.rows_by_slugs(Region, list(state.get("regions") or []))
     numbers = [int(n) for n in state.get("advice") or []]
     article.advice = [a for n in numbers if (a := db.session.get(Advice, n)) is not None]
-    related = [link for link in article.links if link.relation == "related"]
-    related_slugs = {link.target_slug for link in related}
-    # Reuse existing link rows: a delete-then-insert of the same key would hit the unique
-    # constraint, because the unit of work inserts new rows before it deletes orphans.
-    body_links = {link.target_slug: link for link in article.links if link.relation == "body"}
-    links = list(related)
-    for position, slug in enumerate(s for s in rendered.links if s not in related_slugs):
-        link = body_links.get(slug) or ArticleLink(target_slug=slug, relation="body")
-        link.position = position
-        links.append(link)
-    article.links = links
+    if "content_updated" in state:
+        article.content_updated = state["content_updated"]
+    if "citations" in state:
+        _replace_citations(article, state["citations"])
+    _set_links(article, rendered.links, state.get("related"))
     article.checksum = article_checksum(article)
 
 
-def publish_new_article(article: Article) -> None:
-    """Add a new published article and queue it for the index (the caller commits)."""
+def _replace_citations(article: Article, citations: list[dict[str, Any]]) -> None:
+    if article.id is not None and article.citations:
+        # Delete before adding: the unit of work inserts before it deletes orphans.
+        article.citations.clear()
+        db.session.flush()
+    article.citations = [
+        Citation(source_id=c.get("source_id"), organisation=c.get("organisation"),
+                 section=c.get("section", ""), pages=c.get("pages", ""), position=i)
+        for i, c in enumerate(citations)
+    ]  # fmt: skip
+
+
+def _set_links(article: Article, body_slugs: list[str], related: list[str] | None) -> None:
+    """Set the related links (kept when related is None) and the links found in the body."""
+    # Reuse existing link rows: a delete-then-insert of the same key would hit the unique
+    # constraint, because the unit of work inserts new rows before it deletes orphans.
+    existing = {(link.target_slug, link.relation): link for link in article.links}
+    if related is None:
+        related = [link.target_slug for link in article.links if link.relation == "related"]
+    related = list(dict.fromkeys(related))
+    body = [slug for slug in dict.fromkeys(body_slugs) if slug not in related]
+    links = []
+    for relation, slugs in (("related", related), ("body", body)):
+        for position, slug in enumerate(slugs):
+            link = existing.get((slug, relation))
+            if link is None:
+                link = ArticleLink(target_slug=slug, relation=relation)
+            link.position = position
+            links.append(link)
+    article.links = links
+
+
+def create_article(slug: str, origin: str, state: dict[str, Any]) -> Article:
+    """Add a new published article and queue it for the index."""
     now = utcnow()
-    article.status = "published"
-    article.created_at = article.updated_at = article.published_at = now
+    article = Article(slug=slug, origin=origin, status="published", links=[],
+                      created_at=now, updated_at=now, published_at=now)  # fmt: skip
+    apply_state(article, state)
     db.session.add(article)
     db.session.flush()
     queue_for_index(article)
+    return article
+
+
+def unpublish(article: Article, author: User | None = None, note: str = "Offline gehaald") -> None:
+    """Take an article offline (nothing is deleted); with an author the old state is a revision."""
+    if author is not None:
+        snapshot_revision(article, author, note)
+    article.status = "unpublished"
+    article.updated_at = utcnow()
+    queue_for_index(article)
+
+
+# --- the steps editors take: these commit ----------------------------------------------------
 
 
 def edit_article(article: Article, state: dict[str, Any], author: User, note: str = "") -> bool:
@@ -144,17 +200,19 @@ def edit_article(article: Article, state: dict[str, Any], author: User, note: st
 
 def set_article_status(article: Article, status: str, author: User) -> None:
     """Take an article offline or put it back online; the old state is kept as a revision."""
-    note = "Offline gehaald" if status == "unpublished" else "Weer online gezet"
-    snapshot_revision(article, author, note)
-    article.status = status
-    if status == "published" and article.published_at is None:
-        article.published_at = utcnow()
+    if status == "unpublished":
+        unpublish(article, author)
+    else:
+        snapshot_revision(article, author, "Weer online gezet")
+        article.status = "published"
+        if article.published_at is None:
+            article.published_at = utcnow()
+        queue_for_index(article)
     article.edited_online_at = article.updated_at = utcnow()
-    queue_for_index(article)
     commit_and_index()
 
 
-def restore_revision(article: Article, revision: ArticleRevision, author: User) -> None:
+def restore(article: Article, revision: ArticleRevision, author: User) -> None:
     """Bring back an older revision's content; the current state is kept as a revision first."""
     snapshot_revision(article, author, f"Versie van {local_datetime(revision.created_at)} hersteld")
     data = dict(revision.data)

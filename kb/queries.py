@@ -1,4 +1,7 @@
-"""Read-side queries over published articles, shared by the HTML pages and the JSON API."""
+"""Read-side queries shared by the pages, the JSON API, the forms and the index.
+
+One place for each vocabulary: the facet names, the browse sort keys and every taxonomy list.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +25,9 @@ from kb.models import (
     article_theme,
     db,
 )
+
+# The facets of search and the filters of the browse pages and the API, in display order.
+FACETS = ("kind", "theme", "advice", "region", "sector")
 
 # Filter name -> (association table, its column, the taxonomy column the value is matched on)
 FILTERS = {
@@ -116,7 +122,7 @@ def article_by_slug(slug: str) -> Article | None:
     return db.session.scalar(published().where(Article.slug == slug))
 
 
-def counts_by(model: type, table: Any, column: Any) -> dict[int, int]:
+def counts_by(table: Any, column: Any) -> dict[int, int]:
     """Count published articles per taxonomy row id."""
     rows = db.session.execute(
         select(column, func.count())
@@ -129,17 +135,17 @@ def counts_by(model: type, table: Any, column: Any) -> dict[int, int]:
 
 def theme_counts() -> dict[int, int]:
     """Count published articles per theme id."""
-    return counts_by(Theme, article_theme, article_theme.c.theme_id)
+    return counts_by(article_theme, article_theme.c.theme_id)
 
 
 def region_counts() -> dict[int, int]:
     """Count published articles per region id."""
-    return counts_by(Region, article_region, article_region.c.region_id)
+    return counts_by(article_region, article_region.c.region_id)
 
 
 def advice_counts() -> dict[int, int]:
     """Count published articles per advice number."""
-    return counts_by(Advice, article_advice, article_advice.c.advice_number)
+    return counts_by(article_advice, article_advice.c.advice_number)
 
 
 def kind_counts() -> dict[int, int]:
@@ -186,3 +192,66 @@ def newest(limit: int = 6) -> list[Article]:
             .limit(limit)
         ).unique()
     )
+
+
+# --- taxonomy lists ---------------------------------------------------------------------------
+
+
+def themes() -> list[Theme]:
+    """Return every theme in taxonomy order."""
+    return list(db.session.scalars(select(Theme).order_by(Theme.position)))
+
+
+def kinds() -> list[Kind]:
+    """Return every kind in taxonomy order."""
+    return list(db.session.scalars(select(Kind).order_by(Kind.position)))
+
+
+def advice_list() -> list[Advice]:
+    """Return the seven adviezen by number."""
+    return list(db.session.scalars(select(Advice).order_by(Advice.number)))
+
+
+def regions() -> list[Region]:
+    """Return every region by name."""
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def sectors() -> list[Sector]:
+    """Return every sector in taxonomy order."""
+    return list(db.session.scalars(select(Sector).order_by(Sector.position)))
+
+
+def by_slug(model: type, slug: str) -> Any:
+    """Return the taxonomy row (theme, region, kind, sector) with this slug, or None."""
+    return db.session.scalar(select(model).filter_by(slug=slug))
+
+
+def rows_by_slugs(model: type, slugs: list[str]) -> list[Any]:
+    """Return the taxonomy rows with these slugs, in the given order (unknown slugs skipped)."""
+    rows = {r.slug: r for r in db.session.scalars(select(model).where(model.slug.in_(slugs)))}
+    return [rows[s] for s in slugs if s in rows]
+
+
+def facet_labels() -> dict[str, dict[str, str]]:
+    """Return facet -> value -> label, in taxonomy order."""
+    return {
+        "kind": {k.slug: k.label for k in kinds()},
+        "theme": {t.slug: t.label for t in themes()},
+        "advice": {str(a.number): f"Advies {a.number}: {a.label}" for a in advice_list()},
+        "region": {r.slug: r.name for r in regions()},
+        "sector": {s.slug: s.label for s in sectors()},
+    }
+
+
+def taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
+    """Return (value, label) pairs for every taxonomy picker of the forms."""
+    region_pairs = [(r.slug, r.name) for r in regions()]
+    return {
+        "region": [("", "— kies een regio —"), *region_pairs],
+        "regions": region_pairs,
+        "themes": [(t.slug, t.label) for t in themes()],
+        "advice": [(str(a.number), f"Advies {a.number}: {a.label}") for a in advice_list()],
+        "sectors": [(s.slug, s.label) for s in sectors()],
+        "kind": [(k.slug, k.label) for k in kinds()],
+    }

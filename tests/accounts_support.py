@@ -20,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from kb.auth import hash_password
+from kb.accounts.users import hash_password
 from kb.models import User, db
 from tests.conftest import build_app, load_content, make_content_dir
 

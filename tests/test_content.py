@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from kb.content import check_content, sync_content
+from kb.content.originality import SourceIndex
 from kb.models import Article, ArticleRevision, Citation, IndexOutbox, db, utcnow
-from kb.originality import SourceIndex
 
 FIXTURE_SLUGS = {"oke-op-school-test", "oogo-test", "regioportret-testregio"}
 

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from kb.articles import ArticleFile
 from kb.config import PROJECT_ROOT
 from kb.content import check_content
+from kb.content.files import ArticleFile
 
 # Region portraits the content plan requires, by the region that must be findable.
 INSPIRATIEREGIOS = [
@@ -92,7 +92,7 @@ def test_five_communities_and_seven_advies_pages(articles: dict[str, ArticleFile
 def test_every_advies_and_theme_has_articles_besides_its_own_page(
     articles: dict[str, ArticleFile],
 ) -> None:
-    from kb.taxonomy import load_taxonomy
+    from kb.content.taxonomy import load_taxonomy
 
     taxonomy, _ = load_taxonomy(PROJECT_ROOT / "content" / "taxonomy")
     ordinary = [a for a in articles.values() if a.kind not in ("advies", "community-of-practice")]

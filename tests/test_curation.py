@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from kb import searching
+from kb import search
 from kb.models import Article, Submission, SubmissionEvent, db
 from tests.accounts_support import (
     PDF_BYTES,
@@ -167,7 +167,7 @@ def test_send_back_answer_resubmit_and_publish(
         assert "## Resultaten\n\n300 leerlingen bereikt." in article.body_md
         assert [r.slug for r in article.regions] == ["utrecht"]
         slug = article.slug
-        assert article.id in searching.search("schoolmaatschappelijk").ids
+        assert article.id in search.search("schoolmaatschappelijk").ids
     assert [a for a, _ in _events(app, submission_id)] == [
         "submitted", "returned", "resubmitted", "published"
     ]  # fmt: skip

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from kb import searching
+from kb import search
 from kb.models import Article, ArticleRevision, db
 from tests.accounts_support import csrf, login, make_app, make_user
 
@@ -69,7 +69,7 @@ def test_edit_keeps_the_old_version_and_updates_page_api_and_search(
         "OOGO, bijgewerkt"
     )
     with app.app_context():
-        assert article.id in searching.search("kwartiermaker").ids
+        assert article.id in search.search("kwartiermaker").ids
         revision = db.session.scalar(select(ArticleRevision))
         assert revision.data["title"] == old_title
         assert revision.author.name == "Eva Redacteur" and revision.note == "Alinea toegevoegd"
@@ -116,10 +116,10 @@ def test_take_offline_and_back_online(app: Flask, editor: FlaskClient) -> None:
     post = {"csrf_token": csrf(editor, PAGE)}
     article_id = _article(app).id
     with app.app_context():
-        assert article_id in searching.search("oogo").ids
+        assert article_id in search.search("oogo").ids
     editor.post(f"{PAGE}/status", data={**post, "status": "unpublished"})
     assert app.test_client().get(f"/artikel/{SLUG}").status_code == 404
     with app.app_context():
-        assert article_id not in searching.search("oogo").ids
+        assert article_id not in search.search("oogo").ids
     editor.post(f"{PAGE}/status", data={**post, "status": "published"})
     assert app.test_client().get(f"/artikel/{SLUG}").status_code == 200

@@ -14,11 +14,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from kb import search, search_health
 from kb.config import PROJECT_ROOT
 from kb.models import Article, IndexOutbox, db
 from kb.publishing import apply_index_outbox, commit_and_index, queue_for_index
-from kb.searching import search as run_search
+from kb.search import check_index
+from kb.search import index as search
+from kb.search import search as run_search
+from kb.search.storage import POINTER
 
 
 def env_for(app: Flask) -> dict[str, str]:
@@ -105,12 +107,12 @@ def test_other_process_updates_appear_once_and_deletes_not_at_all(app: Flask) ->
     assert portrait not in ids_for(app, "regioportret")
     assert portrait not in ids_for(app, "")  # not even in the everything-list
     with app.app_context():
-        assert search_health.check_index().clean
+        assert check_index().clean
 
 
 HOLD_LOCK = """
 import sys, time
-from kb.search import current_generation, index_root, open_generation
+from kb.search.storage import current_generation, index_root, open_generation
 ix = open_generation(index_root(), current_generation(index_root()))
 writer = ix.writer()
 print("locked", flush=True)
@@ -266,13 +268,13 @@ def test_healthz_reports_a_corrupt_index_and_it_is_rebuilt(app: Flask) -> None:
     assert again.status_code == 200, again.json
     assert ids_for(app, "kapot") == [article_id(app, "oogo-test")]
     with app.app_context():
-        assert search_health.check_index().clean
+        assert check_index().clean
         assert db.session.scalar(select(func.count(IndexOutbox.id))) == 0
 
 
 def test_search_recovers_from_a_missing_index(app: Flask) -> None:
     root = Path(app.config["INDEX_DIR"])
-    (root / search.POINTER).unlink()
+    (root / POINTER).unlink()
     assert len(ids_for(app, "")) == 3
     with app.app_context():
         assert search.check_health(root)[0]

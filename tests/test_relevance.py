@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 
 from kb.models import Article, db
-from kb.searching import search
+from kb.search import search
 
 pytestmark = pytest.mark.relevance
 

@@ -14,8 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from kb import submissions
-from kb.models import Article, ArticleRevision, Attachment, User, db
+from kb.models import Article, ArticleRevision, Attachment, Submission, User, db
 from kb.publishing import edit_article
 from tests.accounts_support import (
     PDF_BYTES,
@@ -68,7 +67,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
                  "themes": [t.slug for t in article.themes]}  # fmt: skip
         edit_article(article, state, editor)
         ids = {
-            "submission": db.session.scalar(select(submissions.Submission.id)),
+            "submission": db.session.scalar(select(Submission.id)),
             "attachment": db.session.scalar(select(Attachment.id)),
             "revision": db.session.scalar(select(ArticleRevision.id)),
             "slug": "oogo-test",

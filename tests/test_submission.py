@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from kb.models import Attachment, Submission, SubmissionEvent, db
-from kb.submissions import hash_token
+from kb.submissions.workflow import hash_token
 from tests.accounts_support import (
     PDF_BYTES,
     Mailbox,

@@ -11,8 +11,6 @@ from typing import Any
 
 import yaml
 
-TAXONOMY_FILES = ("kinds", "advice", "themes", "sectors", "regions", "sources", "synonyms")
-
 
 @dataclass
 class Problem:

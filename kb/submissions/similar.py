@@ -7,6 +7,7 @@ import re
 
 from kb.models import Article
 from kb.queries import published_in_order
+from kb.search import search
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,8 @@ def similar_articles(text: str, limit: int = 5) -> list[Article]:
     if not words:
         return []
     try:
-        # Imported here: searching is a leaf the form can live without when it is broken.
-        from kb import searching
-
         # The search tries all words first, then falls back to articles with some of them.
-        ids = searching.search(" ".join(words), per_page=limit).ids[:limit]
+        ids = search(" ".join(words), per_page=limit).ids[:limit]
     except Exception:  # a broken index must not break the form that uses this as a hint
         log.warning("Lijkt-op zoeken mislukt", exc_info=True)
         return []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -21,59 +20,22 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from kb import submissions, throttle, uploads
+from kb import accounts, submissions
+from kb.accounts import login_redirect
+from kb.forms import fill_choices
 from kb.models import Attachment, Submission, db
 from kb.render import render_markdown
-from kb.roles import login_redirect
-from kb.similar import similar_articles
-from kb.submission_forms import ResubmitForm, SubmissionFields, SubmissionForm, fill_choices
-from kb.submissions import FIELD_LABELS, SECTIONS
 
 log = logging.getLogger(__name__)
 bp = Blueprint("submit", __name__)
 
 
-def form_data(form: SubmissionFields) -> dict[str, Any]:
-    """Return the submission fields of a validated form as plain data."""
-    return {name: form[name].data for name in FIELD_LABELS}
-
-
-def initial_data(submission: Submission) -> dict[str, Any]:
-    """Return a submission's fields in the shape the forms expect."""
-    data = {name: getattr(submission, name) for name in FIELD_LABELS if name != "region"}
-    data["region"] = submission.region.slug if submission.region else ""
-    data["advice"] = [str(n) for n in submission.advice or []]
-    return data
-
-
-def collect_uploads(form: Any) -> tuple[list[uploads.PendingFile], list[str]]:
-    """Keep earlier uploads, drop the ones marked for removal, check and add new ones."""
-    pending = uploads.pending_from_token(form.pending.data)
-    remove = set(request.form.getlist("verwijder_bijlage"))
-    for item in [p for p in pending if p.id in remove]:
-        uploads.discard(item)
-    pending = [p for p in pending if p.id not in remove]
-    errors, maximum = [], int(current_app.config["MAX_ATTACHMENTS"])
-    new_uploads = [u for u in form.attachments.data or [] if getattr(u, "filename", None)]
-    if new_uploads:
-        uploads.prune_pending()  # abandoned forms leave files behind; a day later they go
-    for upload in new_uploads:
-        if len(pending) >= maximum:
-            name = uploads.clean_filename(upload.filename)
-            errors.append(f"{name}: hoogstens {maximum} bijlagen.")
-            continue
-        try:
-            pending.append(uploads.stash(upload))
-        except uploads.UploadError as exc:
-            errors.append(str(exc))
-    form.pending.data = uploads.pending_token(pending)
-    form.attachments.errors = list(form.attachments.errors) + errors
-    return pending, errors
-
-
-def preview_sections(form: SubmissionFields) -> list[tuple[str, str]]:
+def preview_sections(form: submissions.SubmissionFields) -> list[tuple[str, str]]:
     """Render the text fields as the article would show them (sanitised)."""
-    return [(heading, render_markdown(form[name].data or "").html) for heading, name in SECTIONS]
+    return [
+        (heading, render_markdown(form[name].data or "").html)
+        for heading, name in submissions.SECTIONS
+    ]
 
 
 def _private(response: Response) -> Response:
@@ -83,8 +45,8 @@ def _private(response: Response) -> Response:
     return response
 
 
-def _render_form(form: SubmissionForm, pending: list, preview: bool, status: int = 200):
-    similar = similar_articles(f"{form.title.data or ''} {form.summary.data or ''}")
+def _render_form(form: submissions.SubmissionForm, pending: list, preview: bool, status: int = 200):
+    similar = submissions.similar_articles(f"{form.title.data or ''} {form.summary.data or ''}")
     page = render_template(
         "submit/form.html",
         form=form,
@@ -101,7 +63,7 @@ def submit():
     if not current_user.is_authenticated and not current_app.config["ANONYMOUS_SUBMISSIONS"]:
         flash("Log in om een praktijkvoorbeeld in te dienen.", "info")
         return login_redirect()
-    form = fill_choices(SubmissionForm())
+    form = fill_choices(submissions.SubmissionForm())
     if request.method == "GET":
         if current_user.is_authenticated:
             form.contact_name.data = current_user.name
@@ -110,14 +72,14 @@ def submit():
             form.region.data = current_user.region.slug if current_user.region else ""
         return _render_form(form, [], preview=False)
     valid = form.validate_on_submit()
-    pending, upload_errors = collect_uploads(form)
+    pending, upload_errors = submissions.collect_uploads(form)
     if form.website.data:
-        log.info("Inzending met ingevuld lokveld genegeerd (adres %s)", throttle.client_address())
+        log.info("Inzending met ingevuld lokveld genegeerd (adres %s)", accounts.client_address())
         return render_template("submit/done.html", status_url=None)
     if request.form.get("actie") == "voorbeeld" or not valid or upload_errors:
         return _render_form(form, pending, preview=request.form.get("actie") == "voorbeeld")
-    config, address = current_app.config, throttle.client_address()
-    if throttle.exceeded(
+    config, address = current_app.config, accounts.client_address()
+    if accounts.limit_reached(
         "submit", address, config["SUBMISSIONS_PER_ADDRESS"], config["RATE_WINDOW_SECONDS"]
     ):
         form.form_errors.append(
@@ -125,9 +87,9 @@ def submit():
             "staat hieronder nog; probeer het over een uur opnieuw."
         )
         return _render_form(form, pending, preview=False, status=429)
-    throttle.record("submit", address)
+    accounts.record_attempt("submit", address)
     submitter = current_user.row if current_user.is_authenticated else None
-    submission, token = submissions.create(form_data(form), pending, submitter)
+    submission, token = submissions.create(submissions.form_data(form), pending, submitter)
     status_url = url_for("submit.status", token=token, _external=True)
     return _private(
         make_response(
@@ -143,7 +105,7 @@ def similar():
     return {
         "results": [
             {"title": a.title, "kind": a.kind.label, "url": url_for("public.article", slug=a.slug)}
-            for a in similar_articles(text)
+            for a in submissions.similar_articles(text)
         ]
     }
 
@@ -154,13 +116,15 @@ def _status_page(
     """Show where a submission stands; when it was sent back, let the region answer."""
     form, pending = None, []
     if submission.status == "returned":
-        form = fill_choices(ResubmitForm(data=initial_data(submission)))
+        form = fill_choices(submissions.ResubmitForm(data=submissions.initial_data(submission)))
         if request.method == "POST":
             valid = form.validate_on_submit()
-            pending, upload_errors = collect_uploads(form)
+            pending, upload_errors = submissions.collect_uploads(form)
             if valid and not upload_errors:
                 try:
-                    submissions.resubmit(submission, form_data(form), form.answer.data, pending)
+                    submissions.resubmit(
+                        submission, submissions.form_data(form), form.answer.data, pending
+                    )
                 except submissions.TransitionError as exc:
                     flash(str(exc), "error")
                 else:
@@ -176,7 +140,9 @@ def _status_page(
         attachment_url=attachment_url,
         form=form,
         pending=pending,
-        sections=[(h, render_markdown(getattr(submission, n)).html) for h, n in SECTIONS],
+        sections=[
+            (h, render_markdown(getattr(submission, n)).html) for h, n in submissions.SECTIONS
+        ],
         status_label=submissions.STATUS_LABELS[submission.status],
         action_labels=submissions.ACTION_LABELS,
     )
@@ -187,7 +153,7 @@ def _download(submission: Submission, attachment_id: int) -> Response:
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.submission_id != submission.id:
         abort(404)
-    return _private(uploads.download(item))
+    return _private(submissions.download(item))
 
 
 @bp.route("/inzending/<token>", methods=["GET", "POST"])

@@ -10,10 +10,6 @@ searcher per thread and open a new one when `CURRENT` changed or `up_to_date()` 
 A missing or corrupt index is rebuilt from the database: at once when it is small, otherwise
 in a background thread while searches answer 503; outbox rows wait meanwhile, so nothing is lost.
 
-The search package: `kb.search_storage` (generations on disk), `kb.search_documents` (schema
-and documents), `kb.search_health` (health, check-index), `kb.searching` (a search),
-`kb.search_query` (query syntax and synonyms), `kb.search_bits` (match and facet bit sets),
-`kb.search_related` ("Meer zoals dit", completion) and `kb.analysis` (Dutch text).
 """
 
 from __future__ import annotations
@@ -29,18 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.writing import MERGE_SMALL
 
-from kb.analysis import DutchAnalysis
 from kb.models import Article, IndexOutbox, db
-from kb.search_documents import analysis_from_db, document, make_schema, published_articles
-from kb.search_storage import (  # noqa: F401 (IndexUnavailable and POINTER are part of the API)
-    POINTER,
+from kb.search.analysis import DutchAnalysis
+from kb.search.documents import analysis_from_db, document, make_schema, published_articles
+from kb.search.storage import (
     IndexUnavailable,
     cleanup,
     current_generation,
@@ -52,14 +47,9 @@ from kb.search_storage import (  # noqa: F401 (IndexUnavailable and POINTER are 
 
 log = logging.getLogger(__name__)
 
-FACETS = ("kind", "theme", "advice", "region", "sector")
 BUILD_PROCS = 2
 PARALLEL_BUILD_MIN = 2000
 MAX_SEGMENTS = 6  # small segments from single publishes are merged beyond this
-
-
-def init_app(app: Flask) -> None:
-    """Nothing to set up per app: the index is opened lazily, per thread (defaults: kb.config)."""
 
 
 # --- readers --------------------------------------------------------------------------------

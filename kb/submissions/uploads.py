@@ -16,8 +16,9 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from flask import Response, abort, current_app, send_file
+from flask import Response, abort, current_app, request, send_file
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import FileStorage
 
@@ -148,6 +149,33 @@ def pending_from_token(token: str | None) -> list[PendingFile]:
         if meta.is_file():
             files.append(PendingFile(**json.loads(meta.read_text(encoding="utf-8"))))
     return files
+
+
+def collect_uploads(form: Any) -> tuple[list[PendingFile], list[str]]:
+    """Keep a posted form's earlier uploads, drop those the user removed, check and add new ones.
+
+    The form's `pending` field gets the new signed list; its `attachments` field the errors.
+    """
+    removed = set(request.form.getlist("verwijder_bijlage"))
+    pending = pending_from_token(form.pending.data)
+    for item in [p for p in pending if p.id in removed]:
+        discard(item)
+    pending = [p for p in pending if p.id not in removed]
+    errors, maximum = [], int(current_app.config["MAX_ATTACHMENTS"])
+    new_uploads = [u for u in form.attachments.data or [] if getattr(u, "filename", None)]
+    if new_uploads:
+        prune_pending()  # abandoned forms leave files behind; a day later they go
+    for upload in new_uploads:
+        if len(pending) >= maximum:
+            errors.append(f"{clean_filename(upload.filename)}: hoogstens {maximum} bijlagen.")
+            continue
+        try:
+            pending.append(stash(upload))
+        except UploadError as exc:
+            errors.append(str(exc))
+    form.pending.data = pending_token(pending)
+    form.attachments.errors = list(form.attachments.errors) + errors
+    return pending, errors
 
 
 def discard(item: PendingFile) -> None:

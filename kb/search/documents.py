@@ -11,8 +11,8 @@ from sqlalchemy import select
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from kb import queries
-from kb.analysis import TOKEN_RE, DutchAnalysis, dutch_analyzer, fold, spell_words
 from kb.models import Article, Kind, Sector, SynonymGroup, Theme, db
+from kb.search.analysis import TOKEN_RE, DutchAnalysis, dutch_analyzer, fold, spell_words
 
 TEXT_LIMIT = 20_000  # characters of summary + body kept for snippets
 SPELL_BODY_CHARS = 600

@@ -16,8 +16,8 @@ from typing import Any
 import frontmatter
 import yaml
 
+from kb.content.taxonomy import Problem, Taxonomy
 from kb.render import Rendered, render_markdown
-from kb.taxonomy import Problem, Taxonomy
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REFERENCE_DATE = re.compile(r"^(19|20)\d\d(-(0[1-9]|1[0-2]))?$")

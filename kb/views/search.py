@@ -1,6 +1,6 @@
 """Search pages and API: /zoeken, /api/v1/search and /api/v1/suggest, and "Meer zoals dit".
 
-The views ask `kb.searching` for ids in rank order and load the published rows from the database,
+The views ask `kb.search` for ids in rank order and load the published rows from the database,
 so the database stays the source of truth. Every search is logged without user or address.
 """
 
@@ -12,23 +12,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from sqlalchemy import select
 
-from kb import search_related, searching
-from kb.analysis import fold
-from kb.models import (
-    Advice,
-    Article,
-    Kind,
-    Region,
-    SearchLog,
-    Sector,
-    SynonymGroup,
-    Theme,
-    db,
-    utcnow,
-)
-from kb.queries import published_in_order
+from kb import queries
+from kb import search as engine
+from kb.models import Article
 from kb.search import FACETS, IndexUnavailable
 
 log = logging.getLogger(__name__)
@@ -50,7 +37,6 @@ FACET_LEGENDS = {
     "region": "Regio",
     "sector": "Sector",
 }
-MAX_PER_PAGE = 50
 
 
 @dataclass
@@ -87,7 +73,7 @@ class SearchRequest:
         return self.url(filters=filters)
 
 
-def parse_request(default_per_page: int) -> SearchRequest:
+def parse_request(default_per_page: int, max_per_page: int) -> SearchRequest:
     """Read a search from the query string; unknown or malformed values are ignored."""
     args = request.args
     filters = {name: list(dict.fromkeys(v for v in args.getlist(name) if v))[:30]
@@ -100,45 +86,19 @@ def parse_request(default_per_page: int) -> SearchRequest:
         filters={k: v for k, v in filters.items() if v},
         sort=sort,
         page=min(max(page, 1), 500),
-        per_page=min(max(per_page, 1), MAX_PER_PAGE),
+        per_page=min(max(per_page, 1), max_per_page),
     )
 
 
-def run(search: SearchRequest) -> tuple[searching.SearchResult, list[Article]]:
+def run(search: SearchRequest) -> tuple[engine.SearchResult, list[Article]]:
     """Search, load the published rows in rank order and log the search."""
-    result = searching.search(
+    result = engine.search(
         search.q, search.filters, SORT_KEYS[search.sort], search.page, search.per_page
     )
-    articles = published_in_order(result.ids)
+    articles = queries.published_in_order(result.ids)
     if search.q or search.filters:  # the bare /zoeken page is not a search
-        _log(search, result.total)
+        engine.log_search(search.q, search.filters, result.total)
     return result, articles
-
-
-def _log(search: SearchRequest, total: int) -> None:
-    """Record the search anonymously (no user, no address); never fail the search for it."""
-    try:
-        db.session.add(SearchLog(query=search.q[:500], filters=search.filters,
-                                 result_count=total, created_at=utcnow()))  # fmt: skip
-        db.session.commit()
-    except Exception:  # a busy or broken log must not cost the reader the results
-        db.session.rollback()
-        log.warning("Zoekopdracht niet gelogd", exc_info=True)
-
-
-def facet_labels() -> dict[str, dict[str, str]]:
-    """Return facet -> value -> label, in taxonomy order."""
-    return {
-        "kind": {k.slug: k.label for k in db.session.scalars(select(Kind).order_by(Kind.position))},
-        "theme": {t.slug: t.label for t in
-                  db.session.scalars(select(Theme).order_by(Theme.position))},
-        "advice": {str(a.number): f"Advies {a.number}: {a.label}" for a in
-                   db.session.scalars(select(Advice).order_by(Advice.number))},
-        "region": {r.slug: r.name for r in
-                   db.session.scalars(select(Region).order_by(Region.name))},
-        "sector": {s.slug: s.label for s in
-                   db.session.scalars(select(Sector).order_by(Sector.position))},
-    }  # fmt: skip
 
 
 @bp.errorhandler(IndexUnavailable)
@@ -153,9 +113,10 @@ def index_unavailable(_exc: IndexUnavailable):
 @bp.get("/zoeken")
 def search_page():
     """Show the search form, results with facets, and help when nothing is found."""
-    search = parse_request(current_app.config["PER_PAGE"])
+    config = current_app.config
+    search = parse_request(config["PER_PAGE"], config["SEARCH_MAX_PER_PAGE"])
     result, articles = run(search)
-    labels = facet_labels()
+    labels = queries.facet_labels()
     facets = [
         {
             "name": name,
@@ -171,7 +132,7 @@ def search_page():
     ]  # fmt: skip
     active = [(name, value, FACET_LEGENDS[name], labels[name].get(value, value))
               for name in FACETS for value in search.filters.get(name, [])]  # fmt: skip
-    themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    themes = queries.themes()
     pages = max(1, -(-result.total // search.per_page))
     return render_template(
         "search/results.html",
@@ -189,7 +150,7 @@ def search_page():
 @bp.get("/api/v1/search")
 def search_api():
     """Search as JSON: total, results, facets (value -> count) and suggestion."""
-    search = parse_request(20)
+    search = parse_request(20, current_app.config["SEARCH_MAX_PER_PAGE"])
     result, articles = run(search)
     return {
         "query": search.q,
@@ -225,34 +186,15 @@ def suggest_api():
     if len(q) < 2:
         return {"query": q, "suggestions": []}
     suggestions: list[dict[str, str]] = []
-    for term in known_terms(q, limit=5):
+    for term in engine.known_terms(q, limit=5):
         suggestions.append({"type": "term", "label": term,
                             "url": url_for("search.search_page", q=term)})  # fmt: skip
     try:
-        ids = search_related.complete_titles(q, limit=6)
+        ids = engine.complete_titles(q, limit=6)
     except Exception:  # completion is a nicety; a broken index is reported elsewhere
         log.warning("Aanvullen mislukt", exc_info=True)
         ids = []
-    for article in published_in_order(ids):
+    for article in queries.published_in_order(ids):
         suggestions.append({"type": "artikel", "label": article.title,
                             "url": url_for("public.article", slug=article.slug)})  # fmt: skip
     return {"query": q, "suggestions": suggestions}
-
-
-def known_terms(typed: str, limit: int) -> list[str]:
-    """Return taxonomy labels, region names and aliases and synonyms that start as typed."""
-    prefix = fold(typed)
-    candidates: list[str] = []
-    candidates += db.session.scalars(select(Theme.label).order_by(Theme.position))
-    for name, aliases in db.session.execute(select(Region.name, Region.aliases)):
-        candidates += [name, *(aliases or [])]
-    for terms in db.session.scalars(select(SynonymGroup.terms)):
-        candidates += terms
-    found: list[str] = []
-    for term in dict.fromkeys(candidates):
-        folded = fold(term)
-        if folded.startswith(prefix) or f" {prefix}" in f" {folded}":
-            found.append(term)
-            if len(found) == limit:
-                break
-    return found

@@ -11,7 +11,8 @@ from typing import Any
 
 from whoosh import query as wq
 
-from kb.search import FACETS, ReaderState
+from kb.queries import FACETS
+from kb.search.index import ReaderState
 
 _BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 

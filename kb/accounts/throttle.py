@@ -41,17 +41,17 @@ def count(kind: str, value: str, window_seconds: int) -> int:
     )
 
 
-def exceeded(kind: str, value: str, limit: int, window_seconds: int) -> bool:
+def limit_reached(kind: str, value: str, limit: int, window_seconds: int) -> bool:
     """Tell whether the limit has been reached for this value."""
     return count(kind, value, window_seconds) >= limit
 
 
-def record(kind: str, value: str) -> None:
+def record_attempt(kind: str, value: str) -> None:
     """Record one event (the caller commits), and prune rows too old to matter."""
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < utcnow() - _KEEP))
     db.session.add(LoginAttempt(key=_key(kind, value), created_at=utcnow()))
 
 
-def clear(kind: str, value: str) -> None:
+def clear_attempts(kind: str, value: str) -> None:
     """Forget the events of this value (after a successful login)."""
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == _key(kind, value)))

@@ -7,9 +7,8 @@ import logging
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from kb import queries, search_related
+from kb import queries, search
 from kb.models import Advice, Article, Kind, Region, Theme, db
-from kb.search_health import health as index_health
 
 bp = Blueprint("public", __name__)
 log = logging.getLogger(__name__)
@@ -29,20 +28,16 @@ def _sort() -> str:
 @bp.get("/")
 def home():
     """Show the search box, themes, adviezen, kinds, newest articles and regions."""
-    themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
-    kinds = db.session.scalars(select(Kind).order_by(Kind.position)).all()
-    advice = db.session.scalars(select(Advice).order_by(Advice.number)).all()
-    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     region_counts = queries.region_counts()
     return render_template(
         "public/home.html",
-        themes=themes,
+        themes=queries.themes(),
         theme_counts=queries.theme_counts(),
-        kinds=kinds,
+        kinds=queries.kinds(),
         kind_counts=queries.kind_counts(),
-        advice=advice,
+        advice=queries.advice_list(),
         advice_counts=queries.advice_counts(),
-        regions=[r for r in regions if region_counts.get(r.id) and r.slug != "landelijk"],
+        regions=[r for r in queries.regions() if region_counts.get(r.id) and r.slug != "landelijk"],
         region_counts=region_counts,
         newest=queries.newest(6),
     )
@@ -72,7 +67,7 @@ def article(slug: str):
 def _more_like_this(article: Article, shown: list[Article], limit: int = 4) -> list[Article]:
     """Published articles like this one that are not already shown; [] on index trouble."""
     try:
-        ids = search_related.more_like_this(article.id, {a.id for a in shown}, limit)
+        ids = search.more_like_this(article.id, {a.id for a in shown}, limit)
     except Exception:  # the article page must render even when the index is broken
         log.warning("Meer zoals dit mislukt", exc_info=True)
         return []
@@ -97,8 +92,8 @@ def _browse(title: str, filters: dict[str, list[str]], intro: str = "", **extra)
 @bp.get("/thema/<slug>")
 def theme(slug: str):
     """List the articles with one theme."""
-    row = db.session.scalar(select(Theme).filter_by(slug=slug)) or abort(404)
-    return _browse(row.label, {"theme": [slug]}, row.description, search_filter=("thema", slug))
+    row = queries.by_slug(Theme, slug) or abort(404)
+    return _browse(row.label, {"theme": [slug]}, row.description, search_filter=("theme", slug))
 
 
 @bp.get("/advies/<int:number>")
@@ -112,41 +107,41 @@ def advice(number: int):
         f"Advies {row.number}: {row.label}",
         {"advice": [str(number)]},
         advice_page=advice_page,
-        search_filter=("advies", str(number)),
+        search_filter=("advice", str(number)),
     )
 
 
 @bp.get("/regio/<slug>")
 def region(slug: str):
     """List the articles of one region, with its portrait first."""
-    row = db.session.scalar(select(Region).filter_by(slug=slug)) or abort(404)
+    row = queries.by_slug(Region, slug) or abort(404)
     return _browse(
         row.name,
         {"region": [slug]},
         region=row,
         portrait=queries.region_portrait(row),
-        search_filter=("regio", slug),
+        search_filter=("region", slug),
     )
 
 
 @bp.get("/soort/<slug>")
 def kind(slug: str):
     """List the articles of one kind."""
-    row = db.session.scalar(select(Kind).filter_by(slug=slug)) or abort(404)
-    return _browse(row.plural, {"kind": [slug]}, row.description, search_filter=("soort", slug))
+    row = queries.by_slug(Kind, slug) or abort(404)
+    return _browse(row.plural, {"kind": [slug]}, row.description, search_filter=("kind", slug))
 
 
 @bp.get("/themas")
 def themes():
     """List all themes with article counts."""
-    rows = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    rows = queries.themes()
     return render_template("public/themes.html", themes=rows, counts=queries.theme_counts())
 
 
 @bp.get("/adviezen")
 def advice_overview():
     """List the seven adviezen with article counts."""
-    rows = db.session.scalars(select(Advice).order_by(Advice.number)).all()
+    rows = queries.advice_list()
     pages = {
         a.advice[0].number: a
         for a in db.session.scalars(queries.filtered({"kind": ["advies"]})).unique()
@@ -160,7 +155,7 @@ def advice_overview():
 @bp.get("/regios")
 def regions():
     """List all regions with their provinces, portraits and article counts."""
-    rows = db.session.scalars(select(Region).order_by(Region.name)).all()
+    rows = queries.regions()
     counts = queries.region_counts()
     portraits = {r.id: a for r in rows if (a := queries.region_portrait(r)) is not None}
     return render_template("public/regions.html", regions=rows, counts=counts, portraits=portraits)
@@ -176,7 +171,7 @@ def healthz():
         checks["database"] = "ok"
     except Exception as exc:  # report, do not raise: this is the health check
         healthy, checks["database"] = False, f"fout: {exc.__class__.__name__}"
-    index_ok, message = index_health()
+    index_ok, message = search.health()
     checks["index"] = "ok" if index_ok else message
     healthy = healthy and index_ok
     return {"status": "ok" if healthy else "fout", "checks": checks}, 200 if healthy else 503

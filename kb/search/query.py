@@ -17,7 +17,7 @@ from functools import lru_cache
 from whoosh import query as wq
 from whoosh.support.levenshtein import distance
 
-from kb.analysis import TOKEN_RE, DutchAnalysis, WordTerms, fold
+from kb.search.analysis import TOKEN_RE, DutchAnalysis, WordTerms, fold
 
 MAX_QUERY_CHARS = 2000
 MAX_WORDS = 24  # more words add nothing to relevance, only cost

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from whoosh import query as wq
 
-from kb.analysis import fold
-from kb.search import reader
-from kb.search_bits import facet_bits
-from kb.search_query import parse
+from kb.models import Region, SynonymGroup, Theme, db
+from kb.search.analysis import fold
+from kb.search.bits import facet_bits
+from kb.search.index import reader
+from kb.search.query import parse
 
 
 def more_like_this(article_id: int, exclude: set[int], limit: int = 4) -> list[int]:
@@ -60,3 +62,22 @@ def complete_titles(text: str, limit: int = 6) -> list[int]:
     clauses.append(wq.Or(alternatives))
     found = state.searcher.search(wq.And(clauses), limit=limit, terms=False)
     return [int(hit["id"]) for hit in found]
+
+
+def known_terms(typed: str, limit: int) -> list[str]:
+    """Return taxonomy labels, region names and aliases and synonyms that start as typed."""
+    prefix = fold(typed)
+    candidates: list[str] = []
+    candidates += db.session.scalars(select(Theme.label).order_by(Theme.position))
+    for name, aliases in db.session.execute(select(Region.name, Region.aliases)):
+        candidates += [name, *(aliases or [])]
+    for terms in db.session.scalars(select(SynonymGroup.terms)):
+        candidates += terms
+    found: list[str] = []
+    for term in dict.fromkeys(candidates):
+        folded = fold(term)
+        if folded.startswith(prefix) or f" {prefix}" in f" {folded}":
+            found.append(term)
+            if len(found) == limit:
+                break
+    return found

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from kb import notifications, uploads
-from kb.models import Article, Citation, Region, Submission, SubmissionEvent, User, db, utcnow
-from kb.publishing import apply_state, commit_and_index, publish_new_article
+from kb import publishing, queries
+from kb.models import Article, Region, Submission, SubmissionEvent, User, db, utcnow
+from kb.submissions import notifications, uploads
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def apply_fields(submission: Submission, data: dict[str, Any]) -> list[str]:
             continue
         value = data[name]
         if name == "region":
-            region = db.session.scalar(select(Region).where(Region.slug == value))
+            region = queries.by_slug(Region, value)
             if submission.region != region:
                 submission.region = region
                 changed.append(FIELD_LABELS[name])
@@ -242,8 +242,8 @@ def unique_slug(title: str) -> str:
     return slug
 
 
-def article_state(submission: Submission) -> dict[str, Any]:
-    """Return the article a submission becomes, as plain data."""
+def as_article_state(submission: Submission) -> dict[str, Any]:
+    """Return the article a submission becomes, as the plain data `publishing` takes."""
     body = "\n\n".join(
         f"## {heading}\n\n{getattr(submission, name).strip()}"
         for heading, name in SECTIONS
@@ -259,6 +259,8 @@ def article_state(submission: Submission) -> dict[str, Any]:
         "advice": list(submission.advice or []),
         "sectors": list(submission.sectors or []),
         "regions": [submission.region.slug] if submission.region else [],
+        "related": [],
+        "citations": [{"organisation": submission.organisation}],
     }
 
 
@@ -268,12 +270,11 @@ def publish(submission: Submission, editor: User) -> Article:
     if problems:
         raise TransitionError(" ".join(problems))
     _transition(submission, OPEN, "published")
-    article = Article(slug=unique_slug(submission.title), origin="submission", links=[])
-    apply_state(article, article_state(submission))
-    article.citations = [Citation(organisation=submission.organisation, position=0)]
-    publish_new_article(article)
+    article = publishing.create_article(
+        unique_slug(submission.title), "submission", as_article_state(submission)
+    )
     submission.article = article
     _event(submission, "published", editor)
-    commit_and_index()
+    publishing.commit_and_index()
     _notify(notifications.published, submission)
     return article

@@ -6,9 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from kb.forms import ActionForm, RoleForm
+from kb import accounts
+from kb.accounts import ROLE_LABELS, RoleForm, require_role
+from kb.forms import ActionForm
 from kb.models import User, db
-from kb.roles import ROLE_LABELS, require_role
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -51,9 +52,7 @@ def change_role(user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
-    if _not_self(user) and user.role != form.role.data:
-        user.role = form.role.data
-        db.session.commit()
+    if _not_self(user) and accounts.set_role(user, form.role.data):
         flash(f"{user.name} is nu {ROLE_LABELS[user.role].lower()}.", "success")
     return redirect(url_for("admin.users"), code=303)
 
@@ -65,9 +64,6 @@ def toggle_block(user_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     block = request.form.get("blokkeren") == "1"
-    if _not_self(user) and user.is_blocked != block:
-        user.is_blocked = block
-        user.session_version += 1
-        db.session.commit()
+    if _not_self(user) and accounts.set_blocked(user, block):
         flash(f"{user.name} is {'geblokkeerd' if block else 'gedeblokkeerd'}.", "success")
     return redirect(url_for("admin.users"), code=303)

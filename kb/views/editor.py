@@ -7,11 +7,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from kb import publishing
-from kb.forms import ActionForm
+from kb.accounts import require_role
+from kb.forms import ActionForm, ArticleEditForm, fill_choices
 from kb.models import Article, ArticleRevision, db
 from kb.render import render_markdown
-from kb.roles import require_role
-from kb.submission_forms import ArticleEditForm, fill_choices
 
 bp = Blueprint("article_editor", __name__, url_prefix="/redactie/artikelen")
 
@@ -125,6 +124,6 @@ def restore(slug: str, revision_id: int):
     item = _revision(article, revision_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    publishing.restore_revision(article, item, current_user.row)
+    publishing.restore(article, item, current_user.row)
     flash("De eerdere versie is hersteld.", "success")
     return redirect(url_for("article_editor.edit", slug=slug), code=303)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 
 from kb import queries
 from kb.models import Article
+from kb.queries import FACETS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-FILTER_NAMES = ("theme", "advice", "region", "kind", "sector")
-MAX_PER_PAGE = 100
 
 
 def article_summary(article: Article) -> dict[str, Any]:
@@ -63,9 +61,10 @@ def article_detail(article: Article) -> dict[str, Any]:
 @bp.get("/articles")
 def articles():
     """List published articles, filtered and paginated."""
-    filters = {name: request.args.getlist(name) for name in FILTER_NAMES}
+    filters = {name: request.args.getlist(name) for name in FACETS}
     page = request.args.get("page", 1, type=int) or 1
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
+    maximum = current_app.config["API_MAX_PER_PAGE"]
+    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), maximum)
     sort = "nieuw" if request.args.get("sort") == "newest" else "titel"
     result = queries.paginate(queries.filtered(filters), page, per_page, sort)
     return {

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from kb.models import IndexOutbox, db
-from kb.search import (
+from kb.search.documents import document, published_articles
+from kb.search.index import (
     check_health,
     current_generation,
     index_root,
     open_generation,
     recover_in_background,
 )
-from kb.search_documents import document, published_articles
 
 log = logging.getLogger(__name__)
 

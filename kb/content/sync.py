@@ -12,16 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
-from kb.articles import ArticleFile, read_articles
+from kb import publishing
+from kb.content.files import ArticleFile, read_articles
+from kb.content.originality import SourceIndex
+from kb.content.taxonomy import Problem, Taxonomy, load_taxonomy
 from kb.models import (
     Advice,
     Article,
-    ArticleLink,
-    Citation,
     Kind,
     Region,
     Sector,
@@ -31,9 +33,6 @@ from kb.models import (
     db,
     utcnow,
 )
-from kb.originality import SourceIndex
-from kb.publishing import article_checksum, queue_for_index, snapshot_revision
-from kb.taxonomy import Problem, Taxonomy, load_taxonomy
 
 
 @dataclass
@@ -111,47 +110,25 @@ def _get_or_new(model: type, **key: str) -> object:
     return row
 
 
-def apply_article_file(article: Article, source: ArticleFile) -> None:
-    """Copy a parsed file's fields onto an article row (taxonomy must be synced first)."""
-    rendered = source.rendered
-    assert rendered is not None
-    if article.id is not None:
-        # Delete the old links and citations before adding new ones: the unit of work inserts
-        # before it deletes orphans, which would trip the unique (article, slug, relation).
-        article.links.clear()
-        article.citations.clear()
-        db.session.flush()
-    article.title = source.title
-    article.kind = db.session.scalar(select(Kind).filter_by(slug=source.kind))
-    article.summary = source.summary
-    article.body_md = source.body
-    article.body_html = rendered.html
-    article.body_text = rendered.text
-    article.reference_date = source.reference_date
-    article.content_updated = source.updated
-    article.themes = _by_slug(Theme, source.themes)
-    article.sectors = _by_slug(Sector, source.sectors)
-    article.regions = _by_slug(Region, source.regions)
-    article.advice = [db.session.get(Advice, n) for n in source.advice]
-    article.citations = [
-        Citation(source_id=s["id"], section=s.get("section", ""), pages=s.get("pages", ""),
-                 position=i)
-        for i, s in enumerate(source.sources)
-    ]  # fmt: skip
-    article.links = [
-        ArticleLink(target_slug=slug, relation="related", position=i)
-        for i, slug in enumerate(source.related)
-    ] + [
-        ArticleLink(target_slug=slug, relation="body", position=i)
-        for i, slug in enumerate(rendered.links)
-        if slug not in source.related
-    ]
-    article.checksum = article_checksum(article)
-
-
-def _by_slug(model: type, slugs: list[str]) -> list:
-    rows = {row.slug: row for row in db.session.scalars(select(model).where(model.slug.in_(slugs)))}
-    return [rows[s] for s in slugs]
+def file_state(source: ArticleFile) -> dict[str, Any]:
+    """Return a parsed file as the plain data `publishing.apply_state` takes."""
+    return {
+        "title": source.title,
+        "kind": source.kind,
+        "summary": source.summary,
+        "body_md": source.body,
+        "reference_date": source.reference_date,
+        "themes": source.themes,
+        "advice": source.advice,
+        "sectors": source.sectors,
+        "regions": source.regions,
+        "related": source.related,
+        "content_updated": source.updated,
+        "citations": [
+            {"source_id": s["id"], "section": s.get("section", ""), "pages": s.get("pages", "")}
+            for s in source.sources
+        ],
+    }
 
 
 def sync_content(
@@ -172,9 +149,7 @@ def sync_content(
         seen = {f.slug for f in files}
         for slug, article in existing.items():
             if article.origin == "content" and slug not in seen and article.status == "published":
-                article.status = "unpublished"
-                article.updated_at = now
-                queue_for_index(article)
+                publishing.unpublish(article)
                 report.unpublished.append(slug)
     db.session.commit()
     return report, []
@@ -195,22 +170,19 @@ def _sync_one(
         if source.slug not in force:
             report.conflicts.append(source.slug)
             return
-        snapshot_revision(article, author=None, note="Online versie vóór sync --force")
+        publishing.snapshot_revision(article, author=None, note="Online versie vóór sync --force")
     if article is None:
-        article = Article(slug=source.slug, origin="content", status="published", created_at=now,
-                          published_at=now)  # fmt: skip
-        db.session.add(article)
+        article = publishing.create_article(source.slug, "content", file_state(source))
         report.created.append(source.slug)
     else:
-        report.updated.append(source.slug)
+        publishing.apply_state(article, file_state(source))
         article.status = "published"
-    apply_article_file(article, source)
+        publishing.queue_for_index(article)
+        report.updated.append(source.slug)
     article.source_path = str(source.path.relative_to(content_dir))
     article.file_checksum = source.checksum
     article.edited_online_at = None
     article.updated_at = now
-    db.session.flush()
-    queue_for_index(article)
 
 
 def content_dir() -> Path:

@@ -6,14 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from kb import submissions, uploads
-from kb.forms import ActionForm, MessageForm
+from kb import submissions
+from kb.accounts import require_role
+from kb.forms import ActionForm, MessageForm, fill_choices
 from kb.models import Attachment, Submission, db
 from kb.render import render_markdown
-from kb.roles import require_role
-from kb.similar import similar_articles
-from kb.submission_forms import EditorSubmissionForm, fill_choices
-from kb.submit_views import form_data, initial_data
 
 bp = Blueprint("curation", __name__, url_prefix="/redactie")
 
@@ -62,8 +59,12 @@ def _load(submission_id: int) -> Submission:
     return db.session.get(Submission, submission_id) or abort(404)
 
 
-def _review_page(submission: Submission, form: EditorSubmissionForm | None = None, **forms):
-    form = form or fill_choices(EditorSubmissionForm(formdata=None, data=initial_data(submission)))
+def _review_page(
+    submission: Submission, form: submissions.EditorSubmissionForm | None = None, **forms
+):
+    form = form or fill_choices(
+        submissions.EditorSubmissionForm(formdata=None, data=submissions.initial_data(submission))
+    )
     return render_template(
         "curation/review.html",
         submission=submission,
@@ -77,7 +78,7 @@ def _review_page(submission: Submission, form: EditorSubmissionForm | None = Non
         ],
         similar=[
             a
-            for a in similar_articles(f"{submission.title} {submission.summary}")
+            for a in submissions.similar_articles(f"{submission.title} {submission.summary}")
             if a.id != submission.article_id
         ],
         problems=submissions.publish_problems(submission),
@@ -97,12 +98,12 @@ def review(submission_id: int):
 def save(submission_id: int):
     """Save an editor's changes to the fields and taxonomy."""
     submission = _load(submission_id)
-    form = fill_choices(EditorSubmissionForm())
+    form = fill_choices(submissions.EditorSubmissionForm())
     if not form.validate_on_submit():
         flash("Niet opgeslagen: verbeter de velden met een melding.", "error")
         return _review_page(submission, form), 200
     try:
-        changed = submissions.edit(submission, current_user.row, form_data(form))
+        changed = submissions.edit(submission, current_user.row, submissions.form_data(form))
     except submissions.TransitionError as exc:
         flash(str(exc), "error")
     else:
@@ -162,4 +163,4 @@ def _message_step(submission_id: int, prefix: str, form_name: str, step, done: s
 @bp.get("/bijlage/<int:attachment_id>")
 def attachment(attachment_id: int):
     """Download a submitted attachment."""
-    return uploads.download(db.session.get(Attachment, attachment_id) or abort(404))
+    return submissions.download(db.session.get(Attachment, attachment_id) or abort(404))

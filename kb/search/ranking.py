@@ -16,11 +16,12 @@ from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import query as wq
 
-from kb.analysis import WordTerms, snippet
 from kb.models import SynonymGroup, db
-from kb.search import FACETS, ReaderState, reader
-from kb.search_bits import column, facet_bits, from_bits, match_bits, union
-from kb.search_query import (
+from kb.queries import FACETS
+from kb.search.analysis import WordTerms, snippet
+from kb.search.bits import column, facet_bits, from_bits, match_bits, union
+from kb.search.index import ReaderState, reader
+from kb.search.query import (
     FIELD_BOOSTS,
     BuiltQuery,
     ParsedQuery,
@@ -32,7 +33,6 @@ from kb.search_query import (
     parse,
 )
 
-SORTS = ("relevance", "newest", "title")
 SCORE_DIRECTLY = 1000  # hits after filtering up to which ranking scores them one by one
 
 

@@ -1,0 +1,67 @@
+"""Accounts: who someone is and what they may do.
+
+Modules: `users` (registration, login checks, passwords, roles, blocking: every change commits
+there), `tokens` (password-reset links), `session` (Flask-Login), `roles` (roles and the guards
+of whole blueprints), `throttle` (limits per account and address, held in the database so they
+hold across workers) and `forms` (the account forms).
+"""
+
+from kb.accounts.forms import (
+    PASSWORD_MIN,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    RoleForm,
+)
+from kb.accounts.roles import ROLE_LABELS, login_redirect, require_role, safe_next
+from kb.accounts.session import end_session, init_app, start_session
+from kb.accounts.throttle import client_address, limit_reached, record_attempt
+from kb.accounts.tokens import reset_token, user_for_reset_token
+from kb.accounts.users import (
+    LoginResult,
+    authenticate,
+    create_user,
+    normalise_email,
+    register_user,
+    registration_limited,
+    reset_allowed,
+    reset_recipient,
+    set_blocked,
+    set_password,
+    set_role,
+    user_by_email,
+)
+
+__all__ = [
+    "PASSWORD_MIN",
+    "ROLE_LABELS",
+    "ForgotPasswordForm",
+    "LoginForm",
+    "LoginResult",
+    "RegisterForm",
+    "ResetPasswordForm",
+    "RoleForm",
+    "authenticate",
+    "client_address",
+    "create_user",
+    "end_session",
+    "init_app",
+    "limit_reached",
+    "login_redirect",
+    "normalise_email",
+    "record_attempt",
+    "register_user",
+    "registration_limited",
+    "require_role",
+    "reset_allowed",
+    "reset_recipient",
+    "reset_token",
+    "safe_next",
+    "set_blocked",
+    "set_password",
+    "set_role",
+    "start_session",
+    "user_by_email",
+    "user_for_reset_token",
+]

@@ -1,0 +1,170 @@
+"""Account changes: registration, login checks, passwords, roles and blocking.
+
+Every change commits here, so views only ask and show. Raising `session_version` ends every
+existing session of the user (the session stores it, see `kb.accounts.roles.SessionUser`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kb import queries
+from kb.accounts import throttle
+from kb.models import Region, User, db, utcnow
+
+# Compared against when the e-mail is unknown, so a wrong address costs as much time as a
+# wrong password and response times do not reveal which accounts exist.
+_DUMMY_HASH = generate_password_hash("kennisbank-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with werkzeug's current default (scrypt)."""
+    return generate_password_hash(password)
+
+
+def normalise_email(email: str) -> str:
+    """Return the e-mail address as we store and compare it."""
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    """Return the account with this e-mail address, if any."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+@dataclass
+class LoginResult:
+    """The outcome of a login attempt: the user, or why not ("throttled", "invalid", "blocked")."""
+
+    user: User | None = None
+    refused: str = ""
+
+
+def authenticate(email: str, password: str, address: str) -> LoginResult:
+    """Check a login, throttled per account and per address; record the outcome."""
+    config = current_app.config
+    email, window = normalise_email(email), config["LOGIN_WINDOW_SECONDS"]
+    if throttle.limit_reached(
+        "login-account", email, config["LOGIN_MAX_FAILURES_ACCOUNT"], window
+    ) or throttle.limit_reached(
+        "login-address", address, config["LOGIN_MAX_FAILURES_ADDRESS"], window
+    ):
+        return LoginResult(refused="throttled")
+    user = user_by_email(email)
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid:
+        throttle.record_attempt("login-account", email)
+        throttle.record_attempt("login-address", address)
+        db.session.commit()
+        return LoginResult(refused="invalid")
+    if user.is_blocked:
+        return LoginResult(refused="blocked")
+    throttle.clear_attempts("login-account", email)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return LoginResult(user=user)
+
+
+def registration_limited(address: str) -> bool:
+    """Tell whether this address has made too many accounts recently."""
+    config = current_app.config
+    return throttle.limit_reached(
+        "register", address, config["REGISTRATIONS_PER_ADDRESS"], config["RATE_WINDOW_SECONDS"]
+    )
+
+
+def register_user(
+    email: str, name: str, organisation: str, region_slug: str, password: str, address: str
+) -> User | None:
+    """Create a member account; None when the address is taken (also by a parallel request)."""
+    email = normalise_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        return None
+    user = User(
+        email=email,
+        name=name.strip(),
+        organisation=organisation.strip(),
+        region=queries.by_slug(Region, region_slug) if region_slug else None,
+        password_hash=hash_password(password),
+        role="member",
+        last_login_at=utcnow(),
+    )
+    db.session.add(user)
+    throttle.record_attempt("register", address)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address registered a moment ago in another worker
+        db.session.rollback()
+        return None
+    return user
+
+
+def create_user(email: str, password: str, role: str, name: str, organisation: str) -> User:
+    """Create an account from the command line (the caller checked the address is free)."""
+    email = normalise_email(email)
+    user = User(email=email, name=name or email.split("@")[0], organisation=organisation,
+                role=role, password_hash=hash_password(password))  # fmt: skip
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def reset_allowed(address: str) -> bool:
+    """Tell whether this address may ask for another reset link now (and count the request)."""
+    config = current_app.config
+    limited = throttle.limit_reached(
+        "reset-address", address, config["RESET_REQUESTS_PER_ADDRESS"],
+        config["RATE_WINDOW_SECONDS"],
+    )  # fmt: skip
+    if limited:
+        return False
+    throttle.record_attempt("reset-address", address)
+    db.session.commit()
+    return True
+
+
+def reset_recipient(email: str) -> User | None:
+    """Return the account to mail a reset link to, within its own limit; None for no mail."""
+    config = current_app.config
+    email = normalise_email(email)
+    user = user_by_email(email)
+    if user is None or user.is_blocked or throttle.limit_reached(
+        "reset-account", email, config["RESET_REQUESTS_PER_ACCOUNT"],
+        config["RATE_WINDOW_SECONDS"],
+    ):  # fmt: skip
+        return None
+    throttle.record_attempt("reset-account", email)
+    db.session.commit()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Give the user a new password and end every existing session of theirs."""
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    throttle.clear_attempts("login-account", user.email)
+    db.session.commit()
+
+
+def set_role(user: User, role: str) -> bool:
+    """Give the user another role; False when it already was that role."""
+    if user.role == role:
+        return False
+    user.role = role
+    db.session.commit()
+    return True
+
+
+def set_blocked(user: User, blocked: bool) -> bool:
+    """Block an account (ending its sessions) or unblock it; False when nothing changed."""
+    if user.is_blocked == blocked:
+        return False
+    user.is_blocked = blocked
+    user.session_version += 1
+    db.session.commit()
+    return True

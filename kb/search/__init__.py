@@ -1,0 +1,34 @@
+"""Search: the only package that knows the engine (Whoosh).
+
+It answers with article ids in rank order (plus facet counts, snippets and suggestions); callers
+load the rows from the database, which stays the source of truth. Modules: `analysis` (Dutch
+text), `query` (query syntax and synonyms), `documents` (schema and index documents), `storage`
+(generations on disk), `index` (readers, writing after commit, rebuilds, recovery), `bits`
+(match and facet bit sets), `ranking` (a search), `related` ("Meer zoals dit", completion),
+`health` (health and check-index) and `log` (the anonymous search log).
+"""
+
+from kb.queries import FACETS
+from kb.search.health import IndexReport, check_index, health
+from kb.search.index import process_outbox as index_pending
+from kb.search.index import rebuild
+from kb.search.log import log_search
+from kb.search.ranking import SearchResult, search
+from kb.search.related import complete_titles, known_terms, more_like_this
+from kb.search.storage import IndexUnavailable
+
+__all__ = [
+    "FACETS",
+    "IndexReport",
+    "IndexUnavailable",
+    "SearchResult",
+    "check_index",
+    "complete_titles",
+    "health",
+    "index_pending",
+    "known_terms",
+    "log_search",
+    "more_like_this",
+    "rebuild",
+    "search",
+]

@@ -1,0 +1,17 @@
+"""The web pages and the JSON API: one module per blueprint, `bp` at the top of each.
+
+Views read through `kb.queries` and the packages' doors and change state only by calling a
+domain function (`kb.publishing`, `kb.submissions`, `kb.accounts`, `kb.search`); none commits.
+"""
+
+from flask import Flask
+
+from kb.views import admin, api, auth, curation, editor, public, search, submit
+
+BLUEPRINTS = (public, api, search, auth, submit, curation, editor, admin)
+
+
+def init_app(app: Flask) -> None:
+    """Register every blueprint."""
+    for module in BLUEPRINTS:
+        app.register_blueprint(module.bp)

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from kb.config import PROJECT_ROOT
-from tests.accounts_support import CSRF, PDF_BYTES, valid_submission
-from tests.browser.conftest import LiveServer, start_server
-from tests.conftest import make_content_dir
+from tests.support.accounts import CSRF, PDF_BYTES, valid_submission
+from tests.support.app import make_content_dir
+from tests.support.server import LiveServer, start_server
 
 CLIENTS = 20
 EDITOR = ("eva@example.nl", "redactie-wachtwoord-1")

@@ -13,19 +13,17 @@ from sqlalchemy import func, select
 
 from kb import search
 from kb.models import Article, Submission, SubmissionEvent, db
-from tests.accounts_support import (
+from tests.support.accounts import (
     PDF_BYTES,
-    Mailbox,
-    body,
     csrf,
     login,
-    mail_config,
-    make_app,
     make_user,
     status_token,
     submit,
     valid_submission,
 )
+from tests.support.app import make_app
+from tests.support.mail import Mailbox, body, mail_config
 
 REGION = "jet@regio-utrecht.nl"
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from kb import search
 from kb.models import Article, ArticleRevision, db
-from tests.accounts_support import csrf, login, make_app, make_user
+from tests.support.accounts import csrf, login, make_user
+from tests.support.app import make_app
 
 SLUG = "oogo-test"
 PAGE = f"/redactie/artikelen/{SLUG}"

@@ -17,7 +17,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from kb.models import db
-from tests.conftest import build_app, load_content
+from tests.support.app import build_app, load_content
 
 
 def _pg_bin() -> Path:

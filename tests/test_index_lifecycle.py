@@ -7,7 +7,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -192,14 +191,14 @@ def test_failed_reindex_keeps_the_old_index(app: Flask, monkeypatch: pytest.Monk
 def test_publish_during_reindex_is_not_lost(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     app.config["INDEX_WRITER_TIMEOUT"] = 0.2
     real_build = search._build
-    building = threading.Event()
+    building, published = threading.Event(), threading.Event()
 
-    def slow_build(path: Path) -> int:
+    def build_after_the_publish(path: Path) -> int:
         building.set()
-        time.sleep(1.0)
+        assert published.wait(30)
         return real_build(path)
 
-    monkeypatch.setattr(search, "_build", slow_build)
+    monkeypatch.setattr(search, "_build", build_after_the_publish)
 
     def reindex() -> None:
         with app.app_context():
@@ -213,6 +212,8 @@ def test_publish_during_reindex_is_not_lost(app: Flask, monkeypatch: pytest.Monk
         article.title = "Tijdens herbouw gepubliceerd"
         queue_for_index(article)
         commit_and_index()  # the old index is locked by the rebuild: the row waits
+        assert db.session.scalar(select(func.count(IndexOutbox.id))) == 1
+    published.set()
     worker.join(30)
     assert ids_for(app, "herbouw") == [article_id(app, "oogo-test")]
     with app.app_context():
@@ -243,13 +244,33 @@ def test_reindex_command(app: Flask) -> None:
     assert result.exit_code == 0 and "3 artikelen" in result.output
 
 
+@pytest.fixture
+def background_rebuild(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Hold the background rebuild until `release` is set; `rebuilt` is set when it is done."""
+    release, rebuilt = threading.Event(), threading.Event()
+    real_recover = search.recover
+
+    def held_recover() -> int:
+        assert release.wait(30)
+        try:
+            return real_recover()
+        finally:
+            rebuilt.set()
+
+    monkeypatch.setattr(search, "recover", held_recover)
+    return release, rebuilt
+
+
 def _corrupt(root: Path) -> None:
     live = root / search.current_generation(root)
     for toc in live.glob("*.toc"):
         toc.write_bytes(b"dit is geen index")
 
 
-def test_healthz_reports_a_corrupt_index_and_it_is_rebuilt(app: Flask) -> None:
+def test_healthz_reports_a_corrupt_index_and_it_is_rebuilt(
+    app: Flask, background_rebuild: tuple[threading.Event, threading.Event]
+) -> None:
+    release, rebuilt = background_rebuild
     root = Path(app.config["INDEX_DIR"])
     with app.app_context():
         article = db.session.scalar(select(Article).where(Article.slug == "oogo-test"))
@@ -262,9 +283,10 @@ def test_healthz_reports_a_corrupt_index_and_it_is_rebuilt(app: Flask) -> None:
     assert response.status_code == 503, response.json
     assert "beschadigd" in response.json["checks"]["index"], response.json
     assert "herstel" in response.json["checks"]["index"]  # rebuilt in the background
-    deadline = time.monotonic() + 30
-    while (again := client.get("/healthz")).status_code != 200 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    assert client.get("/healthz").status_code == 503  # and broken until that is done
+    release.set()
+    assert rebuilt.wait(30)
+    again = client.get("/healthz")
     assert again.status_code == 200, again.json
     assert ids_for(app, "kapot") == [article_id(app, "oogo-test")]
     with app.app_context():
@@ -289,15 +311,19 @@ def test_search_recovers_from_missing_segment_files(app: Flask) -> None:
     assert app.test_client().get("/api/v1/search?q=OOGO").json["total"] == 1
 
 
-def test_a_large_broken_index_answers_503_while_rebuilt_in_the_background(app: Flask) -> None:
+def test_a_large_broken_index_answers_503_while_rebuilt_in_the_background(
+    app: Flask, background_rebuild: tuple[threading.Event, threading.Event]
+) -> None:
     app.config["INDEX_SYNC_REBUILD_MAX"] = 0  # treat the fixture index as "large"
+    release, rebuilt = background_rebuild
     _corrupt(Path(app.config["INDEX_DIR"]))
     client = app.test_client()
     first = client.get("/zoeken?q=OOGO")
     assert first.status_code == 503 and "opnieuw opgebouwd" in first.text
-    assert client.get("/api/v1/search?q=OOGO").status_code in (200, 503)
-    deadline = time.monotonic() + 30
-    while (page := client.get("/api/v1/search?q=OOGO")).status_code != 200:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    # Still broken while the background rebuild runs: the API answers 503 too.
+    assert client.get("/api/v1/search?q=OOGO").status_code == 503
+    release.set()
+    assert rebuilt.wait(30)
+    page = client.get("/api/v1/search?q=OOGO")
+    assert page.status_code == 200
     assert page.json["total"] == 1

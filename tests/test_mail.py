@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from kb.mail import send_mail
-from tests.accounts_support import body, free_port, mail_config, make_app, running_mailbox
+from tests.support.app import make_app
+from tests.support.mail import body, mail_config, running_mailbox
+from tests.support.server import free_port
 
 
 def test_mail_arrives_over_smtp_in_utf8(tmp_path: Path) -> None:

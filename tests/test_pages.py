@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import build_app, load_content
+from tests.support.app import build_app, load_content
 
 PAGES_200 = [
     "/",
@@ -54,9 +55,8 @@ def test_page_not_found_is_dutch(client: FlaskClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 404
     if url.startswith("/api/"):
-        assert response.json == {
-            "error": {"code": 404, "message": response.json["error"]["message"]}
-        }
+        message = "Deze pagina bestaat niet (meer). Zoek verder of ga naar de startpagina."
+        assert response.json == {"error": {"code": 404, "message": message}}
     else:
         assert "Pagina niet gevonden" in response.text
         assert '<html lang="nl">' in response.text
@@ -181,3 +181,29 @@ def test_internal_error_is_a_dutch_500(app: Flask) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = app.test_client().get("/kapot-voor-test")
     assert response.status_code == 500 and "Er ging iets mis" in response.text
+
+
+@pytest.mark.parametrize(
+    ("browse", "search"),
+    [
+        ("/thema/bestuurlijke-afspraken", "/zoeken?theme=bestuurlijke-afspraken"),
+        ("/advies/4", "/zoeken?advice=4"),
+        ("/regio/almere", "/zoeken?region=almere"),
+        ("/soort/achtergrond", "/zoeken?kind=achtergrond"),
+    ],
+)
+def test_browse_page_links_to_a_search_within_its_selection(
+    client: FlaskClient, browse: str, search: str
+) -> None:
+    page = client.get(browse).text
+    link = re.search(r'<a href="([^"]+)">Zoeken binnen deze selectie</a>', page)
+    assert link is not None and link.group(1) == search
+    found = client.get(search).text
+    assert "oogo-test" in found or "regioportret-testregio" in found
+
+
+def test_submission_form_title_is_text_and_loads_its_script_once(client: FlaskClient) -> None:
+    page = client.get("/voorbeeld-indienen").text
+    title = re.search(r"<title>(.*?)</title>", page, flags=re.DOTALL).group(1)
+    assert "<" not in title and title.startswith("Voorbeeld indienen")
+    assert page.count("submit.js") == 1

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from kb.models import SearchLog, db
-from tests.search_support import add_articles, article_text
+from tests.support.search import add_articles, article_text
 
 ARTICLES = {
     "oza-test": article_text(

@@ -18,15 +18,8 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
 from kb.models import Submission, db
-from tests.accounts_support import (
-    csrf,
-    login,
-    make_app,
-    make_user,
-    status_token,
-    submit,
-    valid_submission,
-)
+from tests.support.accounts import csrf, login, make_user, status_token, submit, valid_submission
+from tests.support.app import make_app
 
 PAYLOADS = [
     "<script>alert('xss')</script>",

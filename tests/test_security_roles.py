@@ -16,15 +16,8 @@ from sqlalchemy import select
 
 from kb.models import Article, ArticleRevision, Attachment, Submission, User, db
 from kb.publishing import edit_article
-from tests.accounts_support import (
-    PDF_BYTES,
-    csrf,
-    login,
-    make_app,
-    make_user,
-    submit,
-    valid_submission,
-)
+from tests.support.accounts import PDF_BYTES, csrf, login, make_user, submit, valid_submission
+from tests.support.app import make_app
 
 ROLES = ("anonymous", "member", "editor", "admin")
 OK = {200, 303}

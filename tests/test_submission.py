@@ -11,20 +11,18 @@ from sqlalchemy import func, select
 
 from kb.models import Attachment, Submission, SubmissionEvent, db
 from kb.submissions.workflow import hash_token
-from tests.accounts_support import (
+from tests.support.accounts import (
     PDF_BYTES,
-    Mailbox,
-    body,
     docx_bytes,
     login,
-    mail_config,
-    make_app,
     make_user,
     odt_bytes,
     status_token,
     submit,
     valid_submission,
 )
+from tests.support.app import make_app
+from tests.support.mail import Mailbox, body, mail_config
 
 EDITORS = "redactie@kennisbank.test"
 

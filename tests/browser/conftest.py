@@ -7,21 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from kb.config import PROJECT_ROOT
-from tests.conftest import build_app, load_content, make_content_dir
+from tests.support.app import make_content_dir
+from tests.support.server import LiveServer, start_server
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,79 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class LiveServer:
-    """A running gunicorn serving the app, with the paths it uses."""
-
-    url: str
-    tmp: Path
-    env: dict[str, str]
-    process: subprocess.Popen
-    log: IO[bytes]
-
-    def stop(self) -> None:
-        """Stop the server and wait for it."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
-
-
-def start_server(
-    tmp: Path,
-    content: Path,
-    workers: int = 2,
-    extra_env: dict[str, str] | None = None,
-    load: bool = True,
-) -> LiveServer:
-    """Migrate and load a database in tmp, then serve it with gunicorn on a free port."""
-    settings = {
-        "SECRET_KEY": "browser-test-secret",
-        "DATABASE_URL": f"sqlite:///{tmp / 'kb.sqlite'}",
-        "INDEX_DIR": str(tmp / "index"),
-        "UPLOAD_DIR": str(tmp / "uploads"),
-        "CONTENT_DIR": str(content),
-    }
-    app = build_app(tmp, content, **settings)
-    if load:
-        load_content(app)
-    port = _free_port()
-    env = dict(os.environ)
-    env.update({f"KB_{k}": v for k, v in settings.items()})
-    env["KB_BASE_URL"] = f"http://127.0.0.1:{port}"
-    env.update(extra_env or {})
-    log = open(tmp / "server.log", "ab")  # noqa: SIM115 (kept open for the server's lifetime)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 (loopback)
-                break
-        except OSError:
-            if process.poll() is not None:
-                log.close()
-                raise RuntimeError((tmp / "server.log").read_text()) from None
-            time.sleep(0.2)
-    else:
-        process.kill()
-        log.close()
-        raise RuntimeError("server did not start: " + (tmp / "server.log").read_text())
-    return LiveServer(url=url, tmp=tmp, env=env, process=process, log=log)
 
 
 @pytest.fixture

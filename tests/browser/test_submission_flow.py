@@ -16,8 +16,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from kb.config import PROJECT_ROOT
-from tests.accounts_support import PDF_BYTES, Mailbox, body
-from tests.browser.conftest import LiveServer
+from tests.support.accounts import PDF_BYTES
+from tests.support.mail import Mailbox, body
+from tests.support.server import LiveServer
 
 EDITORS = "redactie@kennisbank.test"
 EDITOR_EMAIL = "eva@kennisbank.test"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tests.conftest import load_content
+from tests.support.app import load_content
 
 FILLER = (
     "Deze alinea vult het artikel aan tot de minimale lengte die een achtergrondartikel moet "

@@ -1,102 +1,23 @@
-"""Helpers for the account, submission and curation tests: a real SMTP server, users, CSRF."""
+"""Helpers for the account, submission and curation tests: users, logins, CSRF, submissions."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import io
 import re
-import socket
-import time
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from kb.accounts.users import hash_password
 from kb.models import User, db
-from tests.conftest import build_app, load_content, make_content_dir
 
 PASSWORD = "correct-paard-batterij"
 CSRF = re.compile(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"')
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message that arrives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.port = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        """Return the messages delivered to an address."""
-        return [m for m in self.messages if address.lower() in m["X-Envelope-To"].lower()]
-
-    def wait_for(self, match: Callable[[EmailMessage], bool], timeout: float = 10) -> EmailMessage:
-        """Return the first message that matches, waiting for it to arrive."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for message in self.messages:
-                if match(message):
-                    return message
-            time.sleep(0.05)
-        subjects = [m["Subject"] for m in self.messages]
-        raise AssertionError(f"no matching e-mail arrived; got {subjects}")
-
-
-def body(message: EmailMessage) -> str:
-    """Return the plain-text body of a message."""
-    return message.get_content()
-
-
-def free_port() -> int:
-    """Return a free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def running_mailbox() -> Iterator[Mailbox]:
-    """Run a real SMTP server on loopback for the duration of the block."""
-    box = Mailbox()
-    box.port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
-        yield box
-    finally:
-        controller.stop()
-
-
-def mail_config(box: Mailbox) -> dict[str, Any]:
-    """Return app settings that send mail to the test SMTP server."""
-    return {"MAIL_HOST": "127.0.0.1", "MAIL_PORT": box.port, "MAIL_SENDER": "kb@kennisbank.test"}
-
-
-def make_app(tmp: Path, **overrides: Any) -> Flask:
-    """Build an app with the fixture content loaded, on a real SQLite file in tmp."""
-    content = tmp / "content"
-    if not content.exists():
-        make_content_dir(content)
-    app = build_app(tmp, content, **overrides)
-    load_content(app)
-    return app
 
 
 def make_user(

@@ -1,5 +1,8 @@
 """Dutch text analysis for search: folding, stop words, compounds, stemming and snippets.
 
+Over 300 lines on purpose: the index and the query must share one analysis object, and the
+snippets mark exactly the terms that analysis produced, so they stay in one module.
+
 One `DutchAnalysis` turns a word into the terms the index holds for it:
 
 - case and accents are folded (`Fryslân` -> `fryslan`, `creëren` -> `creeren`);

@@ -1,5 +1,8 @@
 """The search index's life: readers, writing after commit, atomic rebuilds, recovery.
 
+Over 300 lines on purpose: readers, writers and rebuilds share one locking protocol (the
+CURRENT switch and the write lock), which is only checkable when it is read in one place.
+
 Layout: `INDEX_DIR/CURRENT` names the live generation, a whoosh index in `INDEX_DIR/<gen>/`.
 `rebuild()` builds a new generation while holding the live one's write lock, then replaces
 `CURRENT` atomically, so readers keep the old index until the new one is committed and no

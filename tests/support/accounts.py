@@ -63,22 +63,23 @@ def login(client: FlaskClient, address: str, password: str = PASSWORD, **extra: 
     )
 
 
-def docx_bytes() -> bytes:
-    """Return a minimal file that is a DOCX by content."""
+def _zip_bytes(members: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
+        for name, text in members.items():
+            archive.writestr(name, text)
     return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    """Return a minimal file that is a DOCX by content."""
+    return _zip_bytes({"[Content_Types].xml": "<Types/>", "word/document.xml": "<document/>"})
 
 
 def odt_bytes() -> bytes:
     """Return a minimal file that is an ODT by content."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", "<office:document-content/>")
-    return buffer.getvalue()
+    return _zip_bytes({"mimetype": "application/vnd.oasis.opendocument.text",
+                       "content.xml": "<office:document-content/>"})  # fmt: skip
 
 
 def valid_submission(**changes: Any) -> dict[str, Any]:

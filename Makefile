@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install db run dev test lint check-content browser postgres bench clean
+.PHONY: help install assets db run dev test lint check-content browser postgres bench clean
 
 help:
 	@echo "make run    install, migrate, load content, build the index, serve on http://$(HOST):$(PORT)"
@@ -25,11 +25,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Front-end packages from the npm registry at the versions in package-lock.json; the CSS is
+# copied into static/vendor/ so the app serves it itself (no CDN).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/vendor/utrecht/component-library.css: node_modules/.installed
+	@mkdir -p static/vendor/utrecht
+	cp node_modules/@utrecht/component-library-css/dist/index.css $@
+
+assets: static/vendor/utrecht/component-library.css
+
 instance/secret_key: | $(STAMP)
 	@mkdir -p instance
 	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
 
-db: install instance/secret_key
+db: install assets instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) kb sync-content
 	$(FLASK) kb index-pending
@@ -58,11 +70,11 @@ lint: install
 check-content: install instance/secret_key
 	$(FLASK) kb check-content
 
-test: install instance/secret_key browser postgres lint check-content
+test: install assets instance/secret_key browser postgres lint check-content
 	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python bench/search_bench.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules static/vendor

@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install assets db run dev test lint check-content browser postgres bench clean
+.PHONY: help install assets db run dev test lint check-content browser postgres bench bench-http clean
 
 help:
 	@echo "make run    install, migrate, load content, build the index, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install (browser included) and run the whole suite"
 	@echo "make dev    like run, with Flask's reloading development server"
 	@echo "make bench  run the search benchmark"
+	@echo "make bench-http  time the pages through gunicorn with wrk"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -75,6 +76,11 @@ test: install assets instance/secret_key browser postgres lint check-content
 
 bench: install
 	$(BIN)/python bench/search_bench.py
+
+# What a user waits for: pages through gunicorn (as `make run`), loaded by wrk from Debian.
+bench-http: install assets
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/http_bench.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache node_modules static/vendor

@@ -21,13 +21,21 @@ from kb.render import Rendered, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REFERENCE_DATE = re.compile(r"^(19|20)\d\d(-(0[1-9]|1[0-2]))?$")
-REQUIRED_FIELDS = ("title", "kind", "summary", "regions", "themes", "reference_date", "sources")
+REQUIRED_FIELDS = (
+    "title",
+    "kind",
+    "summary",
+    "regions",
+    "themes",
+    "reference_date",
+    "sources",
+    "links",
+)
 OPTIONAL_FIELDS = (
     "advice",
     "sectors",
     "related",
     "updated",
-    "links",
     "organisations",
     "contact",
     "editor_note",

@@ -16,7 +16,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from kb.content.taxonomy import Problem, Taxonomy
+from kb.content.taxonomy import HTTPS_URL, Problem, Taxonomy
 from kb.render import Rendered, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -40,7 +40,6 @@ OPTIONAL_FIELDS = (
     "contact",
     "editor_note",
 )
-HTTPS_URL = re.compile(r"^https://[a-z0-9.-]+\.[a-z]{2,}(/[^\s<>\"]*)?$", re.IGNORECASE)
 SUMMARY_MIN, SUMMARY_MAX = 80, 600
 THEMES_MIN, THEMES_MAX = 1, 5
 

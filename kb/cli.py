@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from kb import accounts, search
-from kb.content import check_content, content_dir, sync_content
+from kb.content import check_content, content_dir, style_warnings, sync_content
 from kb.publishing import apply_index_outbox
 
 kb_cli = AppGroup("kb", help="Kennisbank: content, index and users.")
@@ -31,7 +31,8 @@ def _print_problems(problems: list) -> None:
     metavar="NAME",
     help="Report only problems of files whose name contains NAME (repeatable).",
 )
-def check_content_command(no_sources: bool, only: tuple[str, ...]) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 on style warnings too.")
+def check_content_command(no_sources: bool, only: tuple[str, ...], strict: bool) -> None:
     """Validate content/ without writing anything; exit 1 on any problem."""
     sources = Path(current_app.config["SOURCES_DIR"])
     if no_sources or not sources.is_dir():
@@ -39,14 +40,22 @@ def check_content_command(no_sources: bool, only: tuple[str, ...]) -> None:
             click.echo(f"Bronnen niet gevonden ({sources}): woordcontrole overgeslagen.", err=True)
         sources = None
     taxonomy, articles, problems = check_content(content_dir(), sources)
+    warnings = style_warnings(articles)
     if only:
         problems = [p for p in problems if any(name in p.path for name in only)]
+        warnings = [w for w in warnings if any(name in w.path for name in only)]
+    for warning in warnings:
+        click.echo(f"  waarschuwing: {warning}", err=True)
     if problems:
         _print_problems(problems)
         sys.exit(1)
+    if strict and warnings:
+        click.echo(f"{len(warnings)} waarschuwing(en) (--strict).", err=True)
+        sys.exit(1)
     click.echo(
         f"OK: {len(articles)} artikelen, {len(taxonomy.themes)} thema's, "
-        f"{len(taxonomy.regions)} regio's, {len(taxonomy.synonyms)} synoniemgroepen."
+        f"{len(taxonomy.regions)} regio's, {len(taxonomy.synonyms)} synoniemgroepen, "
+        f"{len(warnings)} waarschuwing(en)."
     )
 
 

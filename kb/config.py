@@ -54,4 +54,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RESET_REQUESTS_PER_ACCOUNT": 3,
         "SUBMISSIONS_PER_ADDRESS": 10,
         "MAX_ATTACHMENTS": 5,
+        # Who runs the site and how to reach them: /contact, /privacy, /toegankelijkheid.
+        "ORGANISATION_NAME": "de redactie van de Kennisbank Onderwijs · Zorg · Jeugd",
+        "CONTACT_EMAIL": "",  # the sender address (MAIL_SENDER) when empty
     }

@@ -110,6 +110,9 @@ class Source(db.Model):
     authors: Mapped[str] = mapped_column(Text, default="")
     publisher: Mapped[str] = mapped_column(String(300), default="")
     year: Mapped[int | None] = mapped_column(Integer)
+    # The publication's public web address, where the document gives one or the publisher's
+    # site is well known; shown in the article's "Meer weten" block.
+    url: Mapped[str | None] = mapped_column(String(500))
 
 
 class SynonymGroup(db.Model):
@@ -172,6 +175,12 @@ class Article(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # "Meer weten": external links ({title, url}, https only), the organisations involved and a
+    # contact role. The editor's note is for editors only and never shown to readers.
+    external_links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    organisations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    contact: Mapped[str] = mapped_column(Text, default="")
+    editor_note: Mapped[str] = mapped_column(Text, default="")
 
     kind: Mapped[Kind] = relationship(lazy="joined")
     themes: Mapped[list[Theme]] = relationship(secondary=article_theme, order_by=Theme.position)

@@ -57,6 +57,10 @@ def article_state(article: Article) -> dict[str, Any]:
         "advice": [a.number for a in article.advice],
         "sectors": [s.slug for s in article.sectors],
         "regions": [r.slug for r in article.regions],
+        "external_links": [dict(link) for link in article.external_links or []],
+        "organisations": list(article.organisations or []),
+        "contact": article.contact or "",
+        "editor_note": article.editor_note or "",
         "status": article.status,
     }
 
@@ -102,7 +106,9 @@ def apply_state(article: Article, state: dict[str, Any]) -> None:
     """Set an article's fields from plain data (a file, a submission, a form or a revision).
 
     Always applied: title, kind, summary, body (re-rendered), reference date and taxonomy.
-    Applied only when present: "related" (slugs), "citations" (dicts) and "content_updated".
+    Applied only when present: "related" (slugs), "citations" (dicts), "content_updated" and
+    the "Meer weten" fields "external_links" ({title, url} dicts), "organisations", "contact"
+    and "editor_note"; so a form or an old revision without them leaves them as they are.
     """
     rendered = render_markdown(state.get("body_md") or "")
     article.title = state["title"]
@@ -122,8 +128,22 @@ def apply_state(article: Article, state: dict[str, Any]) -> None:
         article.content_updated = state["content_updated"]
     if "citations" in state:
         _replace_citations(article, state["citations"])
+    _apply_more_info(article, state)
     _set_links(article, rendered.links, state.get("related"))
     article.checksum = article_checksum(article)
+
+
+def _apply_more_info(article: Article, state: dict[str, Any]) -> None:
+    if "external_links" in state:
+        article.external_links = [
+            {"title": str(link.get("title") or ""), "url": str(link.get("url") or "")}
+            for link in state["external_links"] or []
+        ]
+    if "organisations" in state:
+        article.organisations = [str(name) for name in state["organisations"] or []]
+    for name in ("contact", "editor_note"):
+        if name in state:
+            setattr(article, name, state[name] or "")
 
 
 def _replace_citations(article: Article, citations: list[dict[str, Any]]) -> None:

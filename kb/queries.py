@@ -18,6 +18,7 @@ from kb.models import (
     Kind,
     Region,
     Sector,
+    Source,
     Theme,
     article_advice,
     article_region,
@@ -255,3 +256,9 @@ def taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
         "sectors": [(s.slug, s.label) for s in sectors()],
         "kind": [(k.slug, k.label) for k in kinds()],
     }
+
+
+def sources() -> list[Source]:
+    """Return the source publications, oldest first."""
+    order = (Source.year.is_(None), Source.year, Source.id)  # undated last on every database
+    return list(db.session.scalars(select(Source).order_by(*order)))

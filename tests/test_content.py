@@ -8,7 +8,8 @@ from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
 
-from kb.content import check_content, sync_content
+from kb.config import PROJECT_ROOT
+from kb.content import check_content, style_warnings, sync_content
 from kb.content.originality import SourceIndex
 from kb.models import Article, ArticleRevision, Citation, IndexOutbox, db, utcnow
 
@@ -183,3 +184,92 @@ def test_originality_flags_copied_sentences_but_not_italic_titles() -> None:
     ]
     assert index.shared_runs("Own words about *" + source + "* as a title.") == []
     assert index.shared_runs("De gemeente maakt afspraken met het samenwerkingsverband.") == []
+
+
+def test_article_without_links_is_refused(app: Flask, content_dir: Path) -> None:
+    path = content_dir / "articles" / "oogo-test.md"
+    _replace(
+        path, 'links:\n  - title: "Nederlands Jeugdinstituut"\n    url: https://www.nji.nl\n', ""
+    )
+    _report, problems = _sync(app)
+    assert [(Path(p.path).name, p.field, p.message) for p in problems] == [
+        ("oogo-test.md", "links", "verplicht veld ontbreekt")
+    ]
+
+
+def test_link_that_is_not_https_is_refused(app: Flask, content_dir: Path) -> None:
+    _replace(content_dir / "articles" / "oogo-test.md", "https://www.nji.nl", "http://www.nji.nl")
+    _report, problems = _sync(app)
+    assert [(p.field, p.message) for p in problems] == [
+        ("links[0].url", "schrijf een volledige https://-URL")
+    ]
+
+
+def _articles(content_dir: Path) -> list:
+    _taxonomy, articles, problems = check_content(content_dir)
+    assert not problems, problems
+    return articles
+
+
+def test_style_warns_on_spelling_variants_outside_cited_titles(content_dir: Path) -> None:
+    path = content_dir / "articles" / "oogo-test.md"
+    _replace(path, "Het OOGO uitgelegd (test)", "Het oogo uitgelegd (test)")
+    _replace(
+        path,
+        "over onderwijszorgarrangementen en",
+        "over onderwijs-zorgarrangementen, over de entree-opleiding, over "
+        "*Continuïteit van onderwijs-zorgarrangementen* (een titel) en",
+    )
+    _replace(path, 'section: "Aansluiting gewenst"', 'section: "Onderwijs-zorgarrangementen"')
+    warnings = {
+        (Path(w.path).name, w.field, w.message) for w in style_warnings(_articles(content_dir))
+    }
+    assert warnings == {
+        ("oogo-test.md", "title", "schrijf 'OOGO', niet 'oogo…'"),
+        (
+            "oogo-test.md",
+            "body",
+            "schrijf 'onderwijszorgarrangement', niet 'onderwijs-zorgarrangement…'",
+        ),
+        ("oogo-test.md", "body", "schrijf 'entreeopleiding', niet 'entree-opleiding…'"),
+    }
+
+
+def test_style_reports_a_sentence_repeated_in_two_articles_on_both(content_dir: Path) -> None:
+    sentence = (
+        "Bestuurders die elkaar regelmatig spreken, lossen knelpunten sneller op dan partijen"
+    )
+    assert not style_warnings(_articles(content_dir))
+    _replace(
+        content_dir / "articles" / "oke-op-school-test.md",
+        "## Lessen\n",
+        f"## Lessen\n\n{sentence} die elkaar alleen bij een conflict tegenkomen.\n\n"
+        "Een korte zin van zeven woorden hier.\n",
+    )
+    warnings = style_warnings(_articles(content_dir))
+    assert sorted((Path(w.path).name, w.message.split(":")[0]) for w in warnings) == [
+        ("oke-op-school-test.md", "zin staat ook in oogo-test.md"),
+        ("oogo-test.md", "zin staat ook in oke-op-school-test.md"),
+    ]
+    assert sentence in warnings[0].message
+
+
+def test_check_content_cli_prints_warnings_and_fails_on_them_only_when_strict(
+    empty_app: Flask, content_dir: Path
+) -> None:
+    _replace(content_dir / "articles" / "oogo-test.md", "Het OOGO uitgelegd", "Het oogo uitgelegd")
+    runner = empty_app.test_cli_runner()
+    relaxed = runner.invoke(args=["kb", "check-content", "--no-sources"])
+    assert relaxed.exit_code == 0 and "1 waarschuwing(en)" in relaxed.output
+    assert (
+        "waarschuwing: " in relaxed.output
+        and "oogo-test.md: title: schrijf 'OOGO'" in relaxed.output
+    )
+    strict = runner.invoke(args=["kb", "check-content", "--no-sources", "--strict"])
+    assert strict.exit_code == 1
+
+
+def test_real_content_has_no_style_warnings() -> None:
+    _taxonomy, articles, problems = check_content(PROJECT_ROOT / "content")
+    assert not problems
+    assert [str(w) for w in style_warnings(articles)] == []

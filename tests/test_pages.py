@@ -152,6 +152,7 @@ def test_api_detail_has_markdown_html_and_sources(client: FlaskClient) -> None:
             "title": "Samen om het kind, deel 3: Op school, thuis en in de wijk",
             "publisher": "Nederlands Jeugdinstituut",
             "year": 2015,
+            "url": "https://www.nji.nl",
             "section": "Hoofdstuk 2, Sterke pedagogische basis op school",
             "pages": "",
         }

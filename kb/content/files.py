@@ -16,23 +16,30 @@ from typing import Any
 import frontmatter
 import yaml
 
-from kb.content.taxonomy import Problem, Taxonomy
+from kb.content.taxonomy import HTTPS_URL, Problem, Taxonomy
 from kb.render import Rendered, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REFERENCE_DATE = re.compile(r"^(19|20)\d\d(-(0[1-9]|1[0-2]))?$")
-REQUIRED_FIELDS = ("title", "kind", "summary", "regions", "themes", "reference_date", "sources")
+REQUIRED_FIELDS = (
+    "title",
+    "kind",
+    "summary",
+    "regions",
+    "themes",
+    "reference_date",
+    "sources",
+    "links",
+)
 OPTIONAL_FIELDS = (
     "advice",
     "sectors",
     "related",
     "updated",
-    "links",
     "organisations",
     "contact",
     "editor_note",
 )
-HTTPS_URL = re.compile(r"^https://[a-z0-9.-]+\.[a-z]{2,}(/[^\s<>\"]*)?$", re.IGNORECASE)
 SUMMARY_MIN, SUMMARY_MAX = 80, 600
 THEMES_MIN, THEMES_MAX = 1, 5
 

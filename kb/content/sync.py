@@ -95,6 +95,7 @@ def sync_taxonomy(taxonomy: Taxonomy) -> None:
         row = db.session.get(Source, ident) or Source(id=ident)
         row.title, row.publisher = data["title"], data["publisher"]
         row.authors, row.year = data.get("authors") or "", data.get("year")
+        row.url = data.get("url") or None
         db.session.add(row)
     db.session.execute(db.delete(SynonymGroup))
     for terms in taxonomy.synonyms:
@@ -124,6 +125,10 @@ def file_state(source: ArticleFile) -> dict[str, Any]:
         "regions": source.regions,
         "related": source.related,
         "content_updated": source.updated,
+        "external_links": source.links,
+        "organisations": source.organisations,
+        "contact": source.contact,
+        "editor_note": source.editor_note,
         "citations": [
             {"source_id": s["id"], "section": s.get("section", ""), "pages": s.get("pages", "")}
             for s in source.sources

@@ -5,11 +5,14 @@ The taxonomy is data that editors extend; this module only knows the file format
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+HTTPS_URL = re.compile(r"^https://[a-z0-9.-]+\.[a-z]{2,}(/[^\s<>\"]*)?$", re.IGNORECASE)
 
 
 @dataclass
@@ -85,6 +88,11 @@ def load_taxonomy(directory: Path) -> tuple[Taxonomy, list[Problem]]:
                 problems.append(Problem(str(path), where, "komt twee keer voor"))
             target[ident] = entry
     _check_regions(directory / "regions.yml", taxonomy, problems)
+    for ident, source in taxonomy.sources.items():
+        if source.get("url") is not None and not HTTPS_URL.match(str(source["url"])):
+            problems.append(
+                Problem(str(directory / "sources.yml"), f"id={ident}", "url: volledige https://-URL")
+            )
     synonyms = _read_yaml(directory / "synonyms.yml", problems)
     if synonyms is not None:
         for index, group in enumerate(synonyms or []):

@@ -47,12 +47,17 @@ def article_detail(article: Article) -> dict[str, Any]:
                     "title": c.source.title if c.source else None,
                     "publisher": c.source.publisher if c.source else c.organisation,
                     "year": c.source.year if c.source else None,
+                    "url": c.source.url if c.source else None,
                     "section": c.section,
                     "pages": c.pages,
                 }
                 for c in article.citations
             ],
             "related": [a.slug for a in queries.related_articles(article)],
+            # "Meer weten"; the editor's note is for editors and never leaves the editor pages.
+            "links": [dict(link) for link in article.external_links or []],
+            "organisations": list(article.organisations or []),
+            "contact": article.contact or None,
         }
     )
     return data

@@ -40,6 +40,8 @@ class LiveServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            # Reap it: an unreaped child warns in Popen.__del__, which the suite makes an error.
+            self.process.wait()
         self.log.close()
 
 
@@ -85,6 +87,7 @@ def start_server(
             time.sleep(0.2)
     else:
         process.kill()
+        process.wait()
         log.close()
         raise RuntimeError("server did not start: " + (tmp / "server.log").read_text())
     return LiveServer(url=url, tmp=tmp, env=env, process=process, log=log)

@@ -59,14 +59,14 @@ def test_page_not_found_is_dutch(client: FlaskClient, url: str) -> None:
         assert response.json == {"error": {"code": 404, "message": message}}
     else:
         assert "Pagina niet gevonden" in response.text
-        assert '<html lang="nl">' in response.text
+        assert '<html lang="nl"' in response.text
 
 
 def test_home_shows_taxonomy_with_counts_and_newest(client: FlaskClient) -> None:
     html = client.get("/").text
     assert 'Positief en preventief jeugdbeleid</a> <span class="count">1</span>' in html
     assert "Advies 1</span> Het verbreden van teams (interprofessioneel)" in html
-    assert 'Praktijkvoorbeelden</a> <span class="count">1</span>' in html
+    assert 'Praktijkvoorbeelden</span></a> <span class="count">1</span>' in html
     assert 'href="/regio/almere"' in html
     assert 'href="/artikel/oke-op-school-test"' in html
     assert 'action="/zoeken"' in html
@@ -75,13 +75,13 @@ def test_home_shows_taxonomy_with_counts_and_newest(client: FlaskClient) -> None
 def test_article_page_shows_metadata_source_and_portrait(client: FlaskClient) -> None:
     html = client.get("/artikel/oke-op-school-test").text
     assert (
-        '<h1 id="artikel-titel">OKé-op-school: jeugdhulp traint op school (testvoorbeeld)</h1>'
+        'id="artikel-titel">OKé-op-school: jeugdhulp traint op school (testvoorbeeld)</h1>'
         in html
     )
     assert "Advies 1: Het verbreden van teams (interprofessioneel)" in html
     assert "<cite>Samen om het kind, deel 3: Op school, thuis en in de wijk</cite>" in html
     assert "Hoofdstuk 2, Sterke pedagogische basis op school" in html
-    assert "Stand van zaken</dt><dd>2015" in html
+    assert 'Stand van zaken</dt><dd class="utrecht-data-list__item-value">2015' in html
     assert 'href="/artikel/regioportret-testregio">Regioportret Almere</a>' in html
     assert "Verwante artikelen" in html
     assert "Laatst bijgewerkt:" in html
@@ -196,7 +196,7 @@ def test_browse_page_links_to_a_search_within_its_selection(
     client: FlaskClient, browse: str, search: str
 ) -> None:
     page = client.get(browse).text
-    link = re.search(r'<a href="([^"]+)">Zoeken binnen deze selectie</a>', page)
+    link = re.search(r'<a [^>]*href="([^"]+)">Zoeken binnen deze selectie</a>', page)
     assert link is not None and link.group(1) == search
     found = client.get(search).text
     assert "oogo-test" in found or "regioportret-testregio" in found

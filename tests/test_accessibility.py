@@ -99,11 +99,21 @@ KINDS = ["praktijkvoorbeeld", "regioportret", "instrument", "community-of-practi
 
 # Text drawn on a surface it is not named after (4.5:1).
 TEXT_PAIRS = [
-    *[(text, surface) for text in ("--utrecht-document-color", "--kb-color-ink")
-      for surface in SURFACES[:3]],  # fmt: skip
-    *[(text, surface) for text in ("--utrecht-link-color", "--utrecht-link-hover-color",
-                                   "--kb-color-muted", "--kb-color-error")
-      for surface in ("--kb-color-surface", "--kb-color-surface-soft")],  # fmt: skip
+    *[
+        (text, surface)
+        for text in ("--utrecht-document-color", "--kb-color-ink")
+        for surface in SURFACES[:3]
+    ],
+    *[
+        (text, surface)
+        for text in (
+            "--utrecht-link-color",
+            "--utrecht-link-hover-color",
+            "--kb-color-muted",
+            "--kb-color-error",
+        )
+        for surface in ("--kb-color-surface", "--kb-color-surface-soft")
+    ],
     ("--utrecht-link-color", "--kb-color-brand-tint"),  # links in the home page's search hero
     ("--kb-color-brand-dark", "--kb-color-brand-tint"),  # active-filter chips
     ("--utrecht-nav-bar-link-color", "--utrecht-nav-bar-background-color"),
@@ -119,12 +129,20 @@ TEXT_PAIRS = [
 
 # Borders of controls, the kinds' colour stripe and pictograms on white (3:1, WCAG 1.4.11).
 UI_PAIRS = [
-    *[(border, surface) for border in (
-        "--utrecht-textbox-border-color", "--utrecht-textarea-border-color",
-        "--utrecht-select-border-color", "--utrecht-checkbox-border-color",
-        "--utrecht-radio-button-border-color", "--utrecht-pagination-page-link-border-color",
-        "--utrecht-textbox-invalid-border-color", "--utrecht-checkbox-checked-background-color",
-    ) for surface in ("--kb-color-surface", "--kb-color-surface-soft")],  # fmt: skip
+    *[
+        (border, surface)
+        for border in (
+            "--utrecht-textbox-border-color",
+            "--utrecht-textarea-border-color",
+            "--utrecht-select-border-color",
+            "--utrecht-checkbox-border-color",
+            "--utrecht-radio-button-border-color",
+            "--utrecht-pagination-page-link-border-color",
+            "--utrecht-textbox-invalid-border-color",
+            "--utrecht-checkbox-checked-background-color",
+        )
+        for surface in ("--kb-color-surface", "--kb-color-surface-soft")
+    ],
     ("--utrecht-button-secondary-action-border-color", "--kb-color-surface"),
     ("--utrecht-button-primary-action-background-color", "--kb-color-surface"),
     *[(f"--kb-kind-{kind}-color", "--kb-color-surface") for kind in KINDS],
@@ -134,9 +152,14 @@ UI_PAIRS = [
 def test_the_convention_finds_the_component_pairs() -> None:
     pairs = dict(convention_pairs(TOKENS))
     # Not vacuous: the main components and every kind are checked through the convention.
-    for text in ("--utrecht-button-primary-action-color", "--utrecht-skip-link-color",
-                 "--utrecht-alert-error-color", "--utrecht-status-badge-warning-color",
-                 "--utrecht-pagination-page-link-current-color", "--kb-kind-advies-color"):  # fmt: skip
+    for text in (
+        "--utrecht-button-primary-action-color",
+        "--utrecht-skip-link-color",
+        "--utrecht-alert-error-color",
+        "--utrecht-status-badge-warning-color",
+        "--utrecht-pagination-page-link-current-color",
+        "--kb-kind-advies-color",
+    ):
         assert text in pairs, text
     assert len(pairs) >= 40
 
@@ -170,7 +193,8 @@ def test_focus_ring_is_visible_on_every_surface(surface: str) -> None:
 
 def test_a_bad_token_fails() -> None:
     # The checker itself: a grey on grey pair named by the convention is reported.
-    tokens = read_tokens(".x { --a-color: #777777; --a-background-color: var(--grey); --grey: #888888; }")
+    css = ".x { --a-color: #777777; --a-background-color: var(--grey); --grey: #888888; }"
+    tokens = read_tokens(css)
     assert convention_pairs(tokens) == [("--a-color", "--a-background-color")]
     assert failures(tokens, convention_pairs(tokens), 4.5, "--grey")
 

@@ -54,8 +54,12 @@ def assert_inert(html: str, where: str) -> None:
     parser.feed(html)
     for tag, attrs in parser.found:
         values = dict(attrs)
-        if tag == "script" and (values.get("src") or "").startswith("/static/"):
-            continue  # the site's own script file
+        if tag in ("script", "img") and (values.get("src") or "").startswith("/static/"):
+            continue  # the site's own script file and logo
+        if tag == "svg" and values.get("class") == "kb-kind__icon":
+            continue  # the site's own kind pictogram (a <use> of /static/img/kinds.svg)
+        if tag == "use":
+            assert (values.get("href") or "").startswith("/static/"), f"<use> on {where}"
         assert tag not in DANGEROUS_TAGS, f"<{tag}> on {where}"
         for name, value in attrs:
             assert not name.startswith("on"), f"event handler {name} on {where}"

@@ -40,6 +40,7 @@ def home():
         regions=[r for r in queries.regions() if region_counts.get(r.id) and r.slug != "landelijk"],
         region_counts=region_counts,
         newest=queries.newest(6),
+        newest_examples=queries.newest_of_kind("praktijkvoorbeeld", 6),
     )
 
 
@@ -128,7 +129,9 @@ def region(slug: str):
 def kind(slug: str):
     """List the articles of one kind."""
     row = queries.by_slug(Kind, slug) or abort(404)
-    return _browse(row.plural, {"kind": [slug]}, row.description, search_filter=("kind", slug))
+    return _browse(
+        row.plural, {"kind": [slug]}, row.description, search_filter=("kind", slug), kind=row
+    )
 
 
 @bp.get("/themas")

@@ -91,3 +91,11 @@ def test_about_page_counts_the_published_articles_and_names_the_sources(app: Fla
     assert re.search(r"Er staan nu 3\s+artikelen in\.", html)
     assert "<cite>Sterke netwerken rond kwetsbare jongeren." in html
     assert "Met Andere Ogen" in html
+
+
+@pytest.mark.parametrize("page", ["/", "/zoeken", "/artikel/oogo-test", "/nergens"])
+def test_every_page_links_the_statements_from_its_footer(client, page: str) -> None:
+    html = client.get(page).get_data(as_text=True)
+    footer = html[html.index("<footer"):]
+    for url in ("/over", "/contact", "/toegankelijkheid", "/privacy"):
+        assert f'href="{url}"' in footer, (page, url)

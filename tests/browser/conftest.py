@@ -115,15 +115,14 @@ def storing_site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture
-def show_state(
-    request: pytest.FixtureRequest, catalogue_site: Site
-) -> Iterator[Callable[[PageState, int], Page]]:
+def show_state(request: pytest.FixtureRequest) -> Iterator[Callable[[PageState, int], Page]]:
     """Open a page state at a viewport width; fails the test on any JavaScript or CSP error."""
     used: list[Site] = []
 
     def _show(state: PageState, width: int) -> Page:
+        # Each site starts when the first state that needs it runs.
         storing = state.name in STORING_STATES
-        site = request.getfixturevalue("storing_site") if storing else catalogue_site
+        site = request.getfixturevalue("storing_site" if storing else "catalogue_site")
         used.append(site)
         page = site.page(state.role)
         page.set_viewport_size({"width": width, "height": HEIGHT})

@@ -302,4 +302,5 @@ def build_site(browser: Browser, tmp: Path, prepare: bool = True) -> Iterator[Si
         site = Site(server, _contexts(browser, stack))
         if prepare:
             _prepare(site, mailbox)
+            assert not site.errors, f"browser errors while preparing: {site.errors}"
         yield site

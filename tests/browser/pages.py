@@ -35,6 +35,8 @@ WIDTHS = (1280, 375)
 HEIGHT = 800
 EDITED_ARTICLE = "oogo-test"
 STATEMENTS_PENDING = "statement pages land with content-finish"
+RESULTS = re.compile(r"\b[1-9]\d* resultat")
+MISSPELT = "samenwerkingsverbandn"
 
 SUBMISSION = {
     "Titel": "Zorgcoördinator op elke school in Almere",
@@ -86,14 +88,19 @@ class PageState:
         return pytest.param(self, id=self.name, marks=marks)
 
 
-def visit(path: str, status: int = 200) -> Callable[[Page, Site], None]:
-    """Reach a page by its address; any other HTTP status than expected fails the test."""
+def visit(
+    path: str, status: int = 200, shows: str | re.Pattern[str] | None = None
+) -> Callable[[Page, Site], None]:
+    """Reach a page by its address; another HTTP status, or missing the text that marks the
+    state, fails the test (so a state cannot quietly become another one)."""
 
     def _reach(page: Page, site: Site) -> None:
         response = page.goto(site.url + path)
         assert response is not None and response.status == status, (
             f"{path}: HTTP {response.status if response else '—'}, expected {status}"
         )
+        if shows is not None:
+            expect(page.get_by_role("main").get_by_text(shows).first).to_be_visible()
 
     return _reach
 
@@ -109,7 +116,7 @@ def visit_link(key: str) -> Callable[[Page, Site], None]:
 
 def search_with_filter(page: Page, site: Site) -> None:
     """Search, then tick a region filter and apply it, as a reader does."""
-    visit("/zoeken?q=samenwerken")(page, site)
+    visit("/zoeken?q=samenwerken", shows=RESULTS)(page, site)
     page.get_by_role("group", name="Regio").get_by_label(re.compile(r"^Almere")).check()
     page.get_by_role("button", name="Filters toepassen").click()
     expect(page).to_have_url(re.compile(r"region=almere"))
@@ -140,10 +147,12 @@ STATEMENT_PAGES = [
 
 PAGE_STATES = [
     PageState("home", "anonymous", visit("/")),
-    PageState("search-results", "anonymous", visit("/zoeken?q=samenwerken")),
+    PageState("search-results", "anonymous", visit("/zoeken?q=samenwerken", shows=RESULTS)),
     PageState("search-filtered", "anonymous", search_with_filter),
-    PageState("search-no-results", "anonymous", visit("/zoeken?q=xqzwv")),
-    PageState("search-did-you-mean", "anonymous", visit("/zoeken?q=samenwerkingsverbandn")),
+    PageState("search-no-results", "anonymous", visit("/zoeken?q=xqzwv", shows="Geen resultaten")),
+    PageState(
+        "search-did-you-mean", "anonymous", visit(f"/zoeken?q={MISSPELT}", shows="Bedoelde u")
+    ),
     PageState("article", "anonymous", visit("/artikel/oke-op-school-test")),
     PageState("theme", "anonymous", visit("/thema/interprofessioneel-samenwerken")),
     PageState("advice", "anonymous", visit("/advies/1")),

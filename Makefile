@@ -84,3 +84,9 @@ bench-http: install assets
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache node_modules static/vendor
+
+# Rewrite the visual-regression references in tests/browser/visual/ after an intended layout
+# change (the tests refuse to write them when CI=true).
+.PHONY: update-screenshots
+update-screenshots: install assets browser
+	KB_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_visual.py

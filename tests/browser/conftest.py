@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from kb.config import PROJECT_ROOT
+from tests.browser.pages import HEIGHT, STORING_STATES, PageState, Site, build_site
 from tests.support.app import make_content_dir
 from tests.support.server import LiveServer, start_server
 
@@ -93,3 +94,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+# The catalogue of page states (tests/browser/pages.py), shared by the accessibility and visual
+# tests: one prepared server per module, one logged-in context per role, reused by every state.
+
+
+@pytest.fixture(scope="module")
+def catalogue_site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A server with the fixture content, an account per role logged in, its pages prepared."""
+    with build_site(browser, tmp_path_factory.mktemp("catalogue")) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def storing_site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A second server for the states that store something (started only when one runs)."""
+    with build_site(browser, tmp_path_factory.mktemp("storing"), prepare=False) as site:
+        yield site
+
+
+@pytest.fixture
+def show_state(request: pytest.FixtureRequest) -> Iterator[Callable[[PageState, int], Page]]:
+    """Open a page state at a viewport width; fails the test on any JavaScript or CSP error."""
+    used: list[Site] = []
+
+    def _show(state: PageState, width: int) -> Page:
+        # Each site starts when the first state that needs it runs.
+        storing = state.name in STORING_STATES
+        site = request.getfixturevalue("storing_site" if storing else "catalogue_site")
+        used.append(site)
+        page = site.page(state.role)
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        state.reach(page, site)
+        return page
+
+    yield _show
+    for site in used:
+        errors, site.errors[:] = list(site.errors), []
+        assert not errors, f"browser errors: {errors}"

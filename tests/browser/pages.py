@@ -1,0 +1,315 @@
+"""The catalogue of every page type and state, reached as a real user would (shared by the
+accessibility and the visual tests).
+
+`build_site` prepares one gunicorn server with the fixture content: an account per role, each
+logged in once through the real login form in its own browser context, a submission made through
+the form, an article edited online (so there is a revision) and a password-reset link read from a
+real e-mail. Each `PageState` then only navigates (and, for a few, fills in a form that stores
+nothing), so the states can run in any order or alone and always show the same page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+
+from tests.support.accounts import make_user
+from tests.support.app import build_app, make_content_dir
+from tests.support.mail import Mailbox, body, running_mailbox
+from tests.support.server import LiveServer, start_server
+
+PASSWORD = "lang-en-geheim-wachtwoord-7"
+ACCOUNTS = {  # role: (e-mail, name); made in this order, so ids and lists are always the same
+    "member": ("mila@regio-almere.nl", "Mila de Lid"),
+    "editor": ("eva@kennisbank.test", "Eva Redacteur"),
+    "admin": ("ben@kennisbank.test", "Ben Beheerder"),
+}
+ROLES = ("anonymous", *ACCOUNTS)
+WIDTHS = (1280, 375)
+HEIGHT = 800
+EDITED_ARTICLE = "oogo-test"
+STATEMENTS_PENDING = "statement pages land with content-finish"
+RESULTS = re.compile(r"\b[1-9]\d* resultat")
+MISSPELT = "samenwerkingsverbandn"
+
+SUBMISSION = {
+    "Titel": "Zorgcoördinator op elke school in Almere",
+    "Samenvatting": "Elke school heeft een vaste zorgcoördinator, dicht bij het wijkteam.",
+    "Aanleiding": "Ouders wisten niet bij wie zij terecht konden.",
+    "Aanpak": "- een vaste zorgcoördinator per school\n- elke maand overleg met het wijkteam",
+    "Resultaten": "Snellere hulp en minder verwijzingen.",
+    "Lessen": "Maak de rol zichtbaar voor ouders.",
+    "Betrokken partners": "Gemeente Almere, swv Almere PO, wijkteams.",
+    "Contactpersoon": "Mila de Lid",
+    "E-mailadres contactpersoon": "mila@regio-almere.nl",
+    "Organisatie": "Samenwerkingsverband Almere PO",
+}
+
+
+@dataclass
+class Site:
+    """A prepared server, a logged-in browser context per role, and the private links found."""
+
+    server: LiveServer
+    contexts: dict[str, BrowserContext]
+    links: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        """The server's base URL."""
+        return self.server.url
+
+    def page(self, role: str) -> Page:
+        """Return the (reused) page of a role's context."""
+        context = self.contexts[role]
+        return context.pages[0] if context.pages else _new_page(context, self.errors)
+
+
+@dataclass(frozen=True)
+class PageState:
+    """One page in one state: who looks at it and how they get there."""
+
+    name: str
+    role: str
+    reach: Callable[[Page, Site], None]
+    statement: bool = False  # one of the statement pages (see STATEMENT_PAGES)
+
+    def param(self) -> object:
+        """This state as a pytest parameter (statement pages xfail until their routes exist)."""
+        pending = pytest.mark.xfail(strict=True, reason=STATEMENTS_PENDING)
+        marks = [pending] if self.statement else []
+        return pytest.param(self, id=self.name, marks=marks)
+
+
+def visit(
+    path: str, status: int = 200, shows: str | re.Pattern[str] | None = None
+) -> Callable[[Page, Site], None]:
+    """Reach a page by its address; another HTTP status, or missing the text that marks the
+    state, fails the test (so a state cannot quietly become another one)."""
+
+    def _reach(page: Page, site: Site) -> None:
+        response = page.goto(site.url + path)
+        assert response is not None and response.status == status, (
+            f"{path}: HTTP {response.status if response else '—'}, expected {status}"
+        )
+        if shows is not None:
+            expect(page.get_by_role("main").get_by_text(shows).first).to_be_visible()
+
+    return _reach
+
+
+def visit_link(key: str) -> Callable[[Page, Site], None]:
+    """Reach a page by a private link that `build_site` found (a token, an id)."""
+
+    def _reach(page: Page, site: Site) -> None:
+        visit(site.links[key])(page, site)
+
+    return _reach
+
+
+def search_with_filter(page: Page, site: Site) -> None:
+    """Search, then tick a region filter and apply it, as a reader does."""
+    visit("/zoeken?q=samenwerken", shows=RESULTS)(page, site)
+    page.get_by_role("group", name="Regio").get_by_label(re.compile(r"^Almere")).check()
+    page.get_by_role("button", name="Filters toepassen").click()
+    expect(page).to_have_url(re.compile(r"region=almere"))
+
+
+def submit_empty_form(page: Page, site: Site) -> None:
+    """Send the submission form with nothing filled in: every required field says so."""
+    visit("/voorbeeld-indienen")(page, site)
+    page.get_by_role("button", name="Verzenden").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+
+
+def submit_complete_form(page: Page, site: Site) -> None:
+    """Fill in and send the submission form: the thank-you page with the status link."""
+    visit("/voorbeeld-indienen")(page, site)
+    fill_submission(page)
+    page.get_by_role("button", name="Verzenden").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bedankt")
+
+
+# The statement pages another branch adds; checked as soon as their routes exist.
+STATEMENT_PAGES = [
+    PageState("toegankelijkheid", "anonymous", visit("/toegankelijkheid"), statement=True),
+    PageState("privacy", "anonymous", visit("/privacy"), statement=True),
+    PageState("contact", "anonymous", visit("/contact"), statement=True),
+    PageState("over", "anonymous", visit("/over"), statement=True),
+]
+
+PAGE_STATES = [
+    PageState("home", "anonymous", visit("/")),
+    PageState("search-results", "anonymous", visit("/zoeken?q=samenwerken", shows=RESULTS)),
+    PageState("search-filtered", "anonymous", search_with_filter),
+    PageState("search-no-results", "anonymous", visit("/zoeken?q=xqzwv", shows="Geen resultaten")),
+    PageState(
+        "search-did-you-mean", "anonymous", visit(f"/zoeken?q={MISSPELT}", shows="Bedoelde u")
+    ),
+    PageState("article", "anonymous", visit("/artikel/oke-op-school-test")),
+    PageState("theme", "anonymous", visit("/thema/interprofessioneel-samenwerken")),
+    PageState("advice", "anonymous", visit("/advies/1")),
+    PageState("kind", "anonymous", visit("/soort/praktijkvoorbeeld")),
+    PageState("region", "anonymous", visit("/regio/almere")),
+    PageState("themes", "anonymous", visit("/themas")),
+    PageState("adviezen", "anonymous", visit("/adviezen")),
+    PageState("regions", "anonymous", visit("/regios")),
+    PageState("not-found", "anonymous", visit("/bestaat-niet", status=404)),
+    PageState("login", "anonymous", visit("/inloggen")),
+    PageState("register", "anonymous", visit("/registreren")),
+    PageState("forgot-password", "anonymous", visit("/wachtwoord-vergeten")),
+    PageState("reset-password", "anonymous", visit_link("reset")),
+    PageState("logout", "member", visit("/uitloggen")),
+    PageState("submit-empty", "anonymous", visit("/voorbeeld-indienen")),
+    PageState("submit-errors", "anonymous", submit_empty_form),
+    # Stores a submission each time, so it gets its own server (see `stores`).
+    PageState("submit-done", "anonymous", submit_complete_form),
+    PageState("submission-status", "member", visit_link("status")),
+    PageState("my-submissions", "member", visit("/mijn-inzendingen")),
+    PageState("editor-queue", "editor", visit("/redactie/")),
+    PageState("editor-review", "editor", visit_link("review")),
+    PageState("editor-articles", "editor", visit("/redactie/artikelen/")),
+    PageState("editor-article-edit", "editor", visit(f"/redactie/artikelen/{EDITED_ARTICLE}")),
+    PageState("editor-revisions", "editor", visit(f"/redactie/artikelen/{EDITED_ARTICLE}/versies")),
+    PageState("editor-revision", "editor", visit_link("revision")),
+    PageState("admin-users", "admin", visit("/beheer/")),
+    *STATEMENT_PAGES,
+]
+
+# States whose reaching stores something: they run on a server of their own, so the pages that
+# list stored things (the editors' queue, "Mijn inzendingen") look the same in any test order.
+STORING_STATES = {"submit-done"}
+
+
+def params() -> list[object]:
+    """Every page state as a pytest parameter."""
+    return [state.param() for state in PAGE_STATES]
+
+
+def fill_submission(page: Page) -> None:
+    """Fill the submission form by its visible labels."""
+    for label, value in SUBMISSION.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Regio", exact=True).select_option(label="Almere")
+    page.get_by_label("Interprofessioneel samenwerken").check()
+    page.get_by_label("Primair onderwijs").check()
+    page.get_by_label(re.compile("^Ik geef toestemming")).check()
+
+
+def log_in(page: Page, site_url: str, email: str) -> None:
+    """Log in through the real login form."""
+    page.goto(site_url + "/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("link", name=re.compile("Inloggen"))).to_have_count(0)
+
+
+def _new_page(context: BrowserContext, errors: list[str]) -> Page:
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    page.on("console", lambda msg: _console(page, msg, errors))
+    return page
+
+
+def _console(page: Page, msg: ConsoleMessage, errors: list[str]) -> None:
+    # The page's own status is checked by the state (the 404 page answers 404 on purpose);
+    # any other failed resource, script error or CSP report is an error.
+    own_status = msg.text.startswith("Failed to load resource") and (
+        msg.location.get("url") == page.url
+    )
+    if msg.type == "error" and not own_status:
+        errors.append(f"{page.url}: {msg.text}")
+
+
+def _contexts(browser: Browser, stack: ExitStack) -> dict[str, BrowserContext]:
+    contexts = {}
+    for role in ROLES:
+        # No web fonts, no animation: the system fonts of this machine render the same each run.
+        context = browser.new_context(
+            locale="nl-NL",
+            timezone_id="Europe/Amsterdam",
+            viewport={"width": WIDTHS[0], "height": HEIGHT},
+            reduced_motion="reduce",
+        )
+        stack.callback(context.close)
+        contexts[role] = context
+    return contexts
+
+
+def _server(tmp: Path, mailbox: Mailbox) -> LiveServer:
+    content = make_content_dir(tmp / "content")
+    return start_server(tmp, content, extra_env={
+        "KB_MAIL_HOST": "127.0.0.1", "KB_MAIL_PORT": str(mailbox.port),
+        "KB_EDITOR_EMAILS": "redactie@kennisbank.test",
+    })  # fmt: skip
+
+
+def _make_accounts(server: LiveServer) -> None:
+    env = server.env
+    app = build_app(
+        server.tmp, Path(env["KB_CONTENT_DIR"]), DATABASE_URL=env["KB_DATABASE_URL"],
+        INDEX_DIR=env["KB_INDEX_DIR"], UPLOAD_DIR=env["KB_UPLOAD_DIR"],
+    )  # fmt: skip
+    for role, (email, name) in ACCOUNTS.items():
+        make_user(app, role, email, PASSWORD, name=name, organisation="Testorganisatie")
+
+
+def _prepare(site: Site, mailbox: Mailbox) -> None:
+    """Make what the private pages show, through the real forms; keep their links."""
+    for role, (email, _name) in ACCOUNTS.items():
+        log_in(site.page(role), site.url, email)
+
+    member = site.page("member")
+    submit_complete_form(member, site)
+    site.links["status"] = _path(member.locator("a[href*='/inzending/']").first)
+
+    editor = site.page("editor")
+    visit("/redactie/")(editor, site)
+    site.links["review"] = _path(editor.locator("a[href*='/redactie/inzending/']").first)
+    visit(f"/redactie/artikelen/{EDITED_ARTICLE}")(editor, site)
+    summary = editor.get_by_label("Samenvatting", exact=True)
+    summary.fill(summary.input_value() + " Sinds 2019 schuift ook het mbo aan.")
+    editor.get_by_label(re.compile("^Wat veranderde u")).fill("Samenvatting aangevuld")
+    editor.get_by_role("button", name="Opslaan").click()
+    expect(editor.get_by_text("Opgeslagen.")).to_be_visible()
+    visit(f"/redactie/artikelen/{EDITED_ARTICLE}/versies")(editor, site)
+    site.links["revision"] = _path(editor.locator("a[href*='/versies/']").first)
+
+    reader = site.page("anonymous")
+    visit("/wachtwoord-vergeten")(reader, site)
+    reader.get_by_label("E-mailadres").fill(ACCOUNTS["member"][0])
+    reader.get_by_role("button").filter(has_text=re.compile("stuur|verstuur", re.I)).click()
+    mail = mailbox.wait_for(lambda m: "wachtwoord" in m["Subject"].lower())
+    link = re.search(r"https?://\S+/wachtwoord-vergeten/\S+", body(mail))
+    assert link, body(mail)
+    site.links["reset"] = re.sub(r"^https?://[^/]+", "", link.group(0))
+
+
+def _path(link) -> str:
+    href = link.get_attribute("href")
+    assert href, "link without href"
+    return re.sub(r"^https?://[^/]+", "", href)
+
+
+@contextmanager
+def build_site(browser: Browser, tmp: Path, prepare: bool = True) -> Iterator[Site]:
+    """Start a server with the fixture content and accounts, logged in per role, prepared."""
+    with ExitStack() as stack:
+        mailbox = stack.enter_context(running_mailbox())
+        server = _server(tmp, mailbox)
+        stack.callback(server.stop)
+        _make_accounts(server)
+        site = Site(server, _contexts(browser, stack))
+        if prepare:
+            _prepare(site, mailbox)
+            assert not site.errors, f"browser errors while preparing: {site.errors}"
+        yield site

@@ -34,7 +34,6 @@ ROLES = ("anonymous", *ACCOUNTS)
 WIDTHS = (1280, 375)
 HEIGHT = 800
 EDITED_ARTICLE = "oogo-test"
-STATEMENTS_PENDING = "statement pages land with content-finish"
 RESULTS = re.compile(r"\b[1-9]\d* resultat")
 MISSPELT = "samenwerkingsverbandn"
 
@@ -82,10 +81,8 @@ class PageState:
     statement: bool = False  # one of the statement pages (see STATEMENT_PAGES)
 
     def param(self) -> object:
-        """This state as a pytest parameter (statement pages xfail until their routes exist)."""
-        pending = pytest.mark.xfail(strict=True, reason=STATEMENTS_PENDING)
-        marks = [pending] if self.statement else []
-        return pytest.param(self, id=self.name, marks=marks)
+        """This state as a pytest parameter, named for the page and state."""
+        return pytest.param(self, id=self.name)
 
 
 def visit(

@@ -6,9 +6,23 @@ domain function (`kb.publishing`, `kb.submissions`, `kb.accounts`, `kb.search`);
 
 from flask import Flask
 
-from kb.views import admin, api, auth, curation, editor, feeds, open_data, public, search, submit
+from kb.views import (
+    admin,
+    api,
+    auth,
+    coverage,
+    curation,
+    editor,
+    feeds,
+    open_data,
+    public,
+    search,
+    submit,
+)
 
-BLUEPRINTS = (public, api, search, auth, submit, curation, editor, admin, feeds, open_data)
+BLUEPRINTS = (
+    public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from kb import accounts, search
+from kb import accounts, follows, search
 from kb.content import check_content, content_dir, sync_content
 from kb.publishing import apply_index_outbox
 
@@ -143,6 +143,16 @@ def check_index_command(repair: bool) -> None:
         return
     click.echo("Verschillen gevonden (herstel met --repair of kb reindex).", err=True)
     sys.exit(1)
+
+
+@kb_cli.command("send-digests")
+def send_digests_command() -> None:
+    """Mail what is new to followers and newsletter subscribers (cron; safe to run twice)."""
+    report = follows.send_digests()
+    click.echo(f"Verstuurd: {report.sent}; niets nieuws: {report.empty}; "
+               f"uitgesteld (index): {report.deferred}; mislukt: {report.failed}.")  # fmt: skip
+    if report.failed:
+        sys.exit(1)
 
 
 def init_app(app: Flask) -> None:

@@ -376,3 +376,57 @@ class IndexOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- following: follows, saved searches, digests, the visitors' newsletter -------------------
+
+
+class Follow(db.Model):
+    """Something a member follows: a theme, region, advies or kind, or a saved search.
+
+    `target` is the slug (the advies number for advies); for a saved search it is the search's
+    query string. `seen_at` is the member's last look at /mijn-kennisbank for this follow.
+    """
+
+    __tablename__ = "follow"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "target", name="uq_follow_target"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # theme | region | advice | kind | search
+    target: Mapped[str] = mapped_column(String(1000))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # immediate | daily | weekly | never
+    frequency: Mapped[str] = mapped_column(String(16), default="weekly")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class DigestState(db.Model):
+    """Per recipient and frequency: what has been mailed up to when, and who is sending now.
+
+    A run claims a row with one atomic UPDATE (lease), so two runs or two nodes never send
+    the same period twice; `sent_until` moves only after the mail went out.
+    """
+
+    __tablename__ = "digest_state"
+    __table_args__ = (UniqueConstraint("recipient", "frequency", name="uq_digest_recipient"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(64))  # "user:<id>" or "subscriber:<id>"
+    frequency: Mapped[str] = mapped_column(String(16))
+    sent_until: Mapped[datetime] = mapped_column(DateTime)
+    next_due: Mapped[datetime] = mapped_column(DateTime, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    lease_token: Mapped[str | None] = mapped_column(String(64))
+
+
+class Subscriber(db.Model):
+    """A visitor without an account who asked for the weekly newsletter (double opt-in)."""
+
+    __tablename__ = "subscriber"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    confirm_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)

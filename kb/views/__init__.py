@@ -14,6 +14,7 @@ from kb.views import (
     curation,
     editor,
     feeds,
+    follows,
     open_data,
     public,
     search,
@@ -22,6 +23,7 @@ from kb.views import (
 
 BLUEPRINTS = (
     public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
+    follows,
 )
 
 

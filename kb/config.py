@@ -54,6 +54,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RESET_REQUESTS_PER_ACCOUNT": 3,
         "SUBMISSIONS_PER_ADDRESS": 10,
         "MAX_ATTACHMENTS": 5,
+        # The map of the regions: Natural Earth outlines from the npm package world-atlas.
+        "MAP_TOPOLOGY": str(PROJECT_ROOT / "node_modules" / "world-atlas" / "countries-10m.json"),
         # Open data: the licence stated with every bulk download and in the OpenAPI document.
         "OPEN_DATA_LICENCE": "CC BY 4.0",
         "OPEN_DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/deed.nl",

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from kb import accounts, follows, search
+from kb import accounts, agenda, follows, search
 from kb.content import check_content, content_dir, sync_content
 from kb.publishing import apply_index_outbox
 
@@ -153,6 +153,14 @@ def send_digests_command() -> None:
                f"uitgesteld (index): {report.deferred}; mislukt: {report.failed}.")  # fmt: skip
     if report.failed:
         sys.exit(1)
+
+
+@kb_cli.command("purge-signups")
+def purge_signups_command() -> None:
+    """Delete sign-ups of bijeenkomsten that ended EVENT_SIGNUP_RETENTION_DAYS ago (cron)."""
+    days = int(current_app.config["EVENT_SIGNUP_RETENTION_DAYS"])
+    click.echo(f"Aanmeldingen verwijderd: {agenda.purge_signups(days)} (ouder dan {days} dagen "
+               "na de bijeenkomst).")  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

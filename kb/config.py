@@ -56,6 +56,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "MAX_ATTACHMENTS": 5,
         # The map of the regions: Natural Earth outlines from the npm package world-atlas.
         "MAP_TOPOLOGY": str(PROJECT_ROOT / "node_modules" / "world-atlas" / "countries-10m.json"),
+        # AVG: sign-ups for a bijeenkomst are deleted this many days after it (kb purge-signups).
+        "EVENT_SIGNUP_RETENTION_DAYS": 30,
         # Open data: the licence stated with every bulk download and in the OpenAPI document.
         "OPEN_DATA_LICENCE": "CC BY 4.0",
         "OPEN_DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/deed.nl",

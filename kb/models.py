@@ -6,7 +6,7 @@ matches the migrations one to one; every part is plain column declarations.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -430,3 +431,64 @@ class Subscriber(db.Model):
     confirm_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# --- news and agenda --------------------------------------------------------------------------
+
+
+class NewsItem(db.Model):
+    """A dated news item from the programme, optionally pointing at an article."""
+
+    __tablename__ = "news_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    article_slug: Mapped[str | None] = mapped_column(String(120))
+    published_on: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Event(db.Model):
+    """A bijeenkomst: a CoP meeting or other event, in Dutch local time, with sign-up.
+
+    `signup_count` is moved by one atomic UPDATE per sign-up, so the capacity holds when
+    many people sign up at once, on SQLite and on PostgreSQL.
+    """
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description_md: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # Europe/Amsterdam
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    cop_slug: Mapped[str | None] = mapped_column(String(120), index=True)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    signup_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signup_count: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    signups: Mapped[list[EventSignup]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventSignup.id"
+    )
+
+
+class EventSignup(db.Model):
+    """Someone who signed up for an event; deleted a set time after the event (AVG)."""
+
+    __tablename__ = "event_signup"
+    __table_args__ = (UniqueConstraint("event_id", "email", name="uq_event_signup_email"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="signups")

@@ -8,6 +8,8 @@ from flask import Flask
 
 from kb.views import (
     admin,
+    agenda,
+    agenda_editor,
     api,
     auth,
     coverage,
@@ -23,7 +25,7 @@ from kb.views import (
 
 BLUEPRINTS = (
     public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
-    follows,
+    follows, agenda, agenda_editor,
 )
 
 

@@ -58,6 +58,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "MAP_TOPOLOGY": str(PROJECT_ROOT / "node_modules" / "world-atlas" / "countries-10m.json"),
         # AVG: sign-ups for a bijeenkomst are deleted this many days after it (kb purge-signups).
         "EVENT_SIGNUP_RETENTION_DAYS": 30,
+        # Zoekanalyse shows a query only when it was searched this often in the period (AVG).
+        "SEARCH_ANALYTICS_MIN_COUNT": 3,
         # Open data: the licence stated with every bulk download and in the OpenAPI document.
         "OPEN_DATA_LICENCE": "CC BY 4.0",
         "OPEN_DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/deed.nl",

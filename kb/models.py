@@ -362,6 +362,22 @@ class SearchLog(db.Model):
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # Lower case, one space between words: the form that Zoekanalyse groups by.
+    normalised: Mapped[str] = mapped_column(String(500), default="", index=True)
+    corrected: Mapped[str | None] = mapped_column(String(500))  # what "Bedoelde u" searched
+    # A random key shared with the clicks on this search's results (no user, no session).
+    search_key: Mapped[str | None] = mapped_column(String(32), index=True)
+
+
+class SearchClick(db.Model):
+    """A click on a search result: which rank, for which search key. Nothing about who."""
+
+    __tablename__ = "search_click"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    search_key: Mapped[str] = mapped_column(String(32), index=True)
+    article_id: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class IndexOutbox(db.Model):

@@ -10,8 +10,10 @@ from kb.views import (
     admin,
     agenda,
     agenda_editor,
+    analytics,
     api,
     auth,
+    clicks,
     coverage,
     curation,
     editor,
@@ -25,7 +27,7 @@ from kb.views import (
 
 BLUEPRINTS = (
     public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
-    follows, agenda, agenda_editor,
+    follows, agenda, agenda_editor, clicks, analytics,
 )
 
 

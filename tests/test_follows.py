@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -275,3 +275,19 @@ def test_newsletter_form_keeps_what_was_typed_on_error(client: FlaskClient) -> N
     assert page.status_code == 400
     html = page.get_data(as_text=True)
     assert 'value="geen-adres"' in html and "Vul een geldig e-mailadres in" in html
+
+
+def test_a_followed_cop_reports_new_articles_on_its_themes(content_app: Flask) -> None:
+    user = make_user(content_app, email_address="cop-volger@gemeente.nl")
+    client = _client(content_app, user)
+    response = _follow(client, "cop", "cop-monitoring")
+    assert response.status_code == 302 and response.location.endswith("/artikel/cop-monitoring")
+    with content_app.app_context():
+        row = db.session.scalar(db.select(Follow).where(Follow.user_id == user.id))
+        assert follows.store.changed_since(row, utcnow()) == []  # nothing changed since now
+        theirs = follows.store.changed_since(row, datetime(2000, 1, 1))
+        cop = db.session.scalar(db.select(Article).where(Article.slug == "cop-monitoring"))
+        themes = {t.slug for t in cop.themes}
+        assert theirs and all(themes & {t.slug for t in a.themes} for a in theirs)
+        db.session.delete(row)
+        db.session.commit()

@@ -20,8 +20,6 @@ from kb.formatting import MONTHS
 from kb.models import Event, EventSignup, db, utcnow
 from kb.render import render_markdown
 
-COP_KIND = "community-of-practice"
-
 
 class SignupRefused(ValueError):
     """A sign-up that cannot be taken; the message is Dutch and meant for the visitor."""
@@ -72,7 +70,7 @@ def of_cop(cop_slug: str) -> list[Event]:
 
 def cops() -> dict[str, str]:
     """Return the published Community of Practice articles (slug -> title): an event's CoP."""
-    rows = db.session.scalars(queries.filtered({"kind": [COP_KIND]})).unique()
+    rows = db.session.scalars(queries.filtered({"kind": [queries.COP_KIND]})).unique()
     return {a.slug: a.title for a in rows}
 
 

@@ -25,7 +25,7 @@ FREQUENCIES = {
 }
 TAXONOMY_KINDS = {"theme": Theme, "region": Region, "kind": Kind, "advice": Advice}
 KIND_LABELS = {"theme": "Thema", "region": "Regio", "advice": "Advies", "kind": "Soort",
-               "search": "Zoekopdracht"}  # fmt: skip
+               "cop": "Community of Practice", "search": "Zoekopdracht"}  # fmt: skip
 SEARCH_FIELDS = ("q", *queries.FACETS)
 # A saved search's digest looks at its newest results only; more is not a digest.
 SEARCH_DEPTH = 100
@@ -52,6 +52,11 @@ def _taxonomy_row(kind: str, target: str):
     return queries.by_slug(model, target)
 
 
+def _cop(slug: str) -> Article | None:
+    article = queries.article_by_slug(slug)
+    return article if article is not None and article.kind.slug == queries.COP_KIND else None
+
+
 def normalise_search(args: dict[str, list[str]]) -> str:
     """Return a saved search's canonical query string (only q and the facets, sorted values)."""
     pairs = []
@@ -65,6 +70,9 @@ def label_and_url(kind: str, target: str, name: str = "") -> tuple[str, str] | N
     """Return the label and page URL of a follow target, or None when it does not exist."""
     if kind == "search":
         return (name or "Zoekopdracht", url_for("search.search_page") + "?" + target)
+    if kind == "cop":
+        cop = _cop(target)
+        return (cop.title, url_for("public.article", slug=cop.slug)) if cop else None
     if kind not in TAXONOMY_KINDS:
         return None
     row = _taxonomy_row(kind, target)
@@ -150,8 +158,14 @@ def changed_since(row: Follow, since: datetime) -> list[Article]:
         result = search.search(q, filters, "newest", 1, SEARCH_DEPTH)
         articles = queries.published_in_order(result.ids)
     else:
+        filters = {row.kind: [row.target]}
+        if row.kind == "cop":
+            cop = _cop(row.target)
+            if cop is None:  # unpublished meanwhile: nothing to report (not everything)
+                return []
+            filters = queries.cop_filters(cop)
         articles = list(db.session.scalars(
-            queries.filtered({row.kind: [row.target]})
+            queries.filtered(filters)
             .where(Article.updated_at > since)
             .order_by(Article.updated_at.desc())
         ).unique())  # fmt: skip

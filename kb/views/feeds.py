@@ -52,6 +52,16 @@ def region(slug: str):
     return _feed(f"Regio {row.name}", url_for("public.region", slug=slug), {"region": [slug]})
 
 
+@bp.get("/artikel/<slug>/feed")
+def cop(slug: str):
+    """Feed of a Community of Practice: the articles on its themes."""
+    article = queries.article_by_slug(slug)
+    if article is None or article.kind.slug != queries.COP_KIND:
+        abort(404)
+    path = url_for("public.article", slug=slug)
+    return _feed(article.title, path, queries.cop_filters(article))
+
+
 @bp.get("/soort/<slug>/feed")
 def kind(slug: str):
     """Feed of one kind (praktijkvoorbeelden, instrumenten, ...)."""

@@ -93,3 +93,19 @@ def test_unknown_selection_has_no_feed(client: FlaskClient, url: str) -> None:
 def test_feed_ignores_the_host_the_client_sends(client: FlaskClient, app: Flask) -> None:
     response = client.get("/feed", headers={"Host": "aanvaller.example"})
     assert b"aanvaller.example" not in response.data
+
+
+def test_a_cop_feed_lists_the_articles_on_its_themes(content_app: Flask) -> None:
+    client = content_app.test_client()
+    parsed = _parse(client, "/artikel/cop-monitoring/feed")
+    with content_app.app_context():
+        cop = db.session.scalar(db.select(Article).where(Article.slug == "cop-monitoring"))
+        themes = {t.slug for t in cop.themes}
+        expected = {a.slug for a in db.session.scalars(db.select(Article))
+                    if a.status == "published" and themes & {t.slug for t in a.themes}}
+        not_a_cop = next(a.slug for a in db.session.scalars(db.select(Article))
+                         if a.status == "published" and a.kind.slug != cop.kind.slug)
+    slugs = {entry.link.rsplit("/", 1)[1] for entry in parsed.entries}
+    assert slugs and slugs <= expected
+    assert len(slugs) == min(len(expected), 50)
+    assert client.get(f"/artikel/{not_a_cop}/feed").status_code == 404

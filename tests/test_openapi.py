@@ -94,3 +94,13 @@ def test_bulk_csv_has_one_row_per_article_with_the_taxonomy(client: FlaskClient)
     assert row["title"] == article["title"]
     assert row["themes"].split(";") == article["themes"]
     assert len(rows) == client.get("/api/v1/articles").json["total"]
+
+
+def test_the_open_data_page_explains_every_endpoint_and_download(client: FlaskClient,
+                                                                 spec: dict) -> None:
+    page = client.get("/open-data/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for path in spec["paths"]:
+        assert path in html
+    assert "/open-data/artikelen.csv" in html and "CC BY 4.0" in html

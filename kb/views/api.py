@@ -91,9 +91,10 @@ def article(slug: str):
 @bp.get("/openapi.json")
 def openapi():
     """Serve the OpenAPI 3.1 description of this API (kept in kb/openapi.yaml)."""
-    return _openapi_document()
+    return openapi_document()
 
 
 @cache
-def _openapi_document() -> dict[str, Any]:
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI document (read once per process)."""
     return yaml.safe_load((Path(__file__).parent.parent / "openapi.yaml").read_text("utf-8"))

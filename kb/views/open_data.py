@@ -10,12 +10,12 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, render_template
 from sqlalchemy import select
 
 from kb import queries
 from kb.models import Article, db
-from kb.views.api import article_detail, article_summary
+from kb.views.api import article_detail, article_summary, openapi_document
 
 bp = Blueprint("open_data", __name__, url_prefix="/open-data")
 
@@ -51,6 +51,22 @@ def _dated(response: Response, extension: str) -> Response:
     if (changed := _last_change()) is not None:
         response.last_modified = changed.replace(tzinfo=UTC)
     return response
+
+
+@bp.get("/")
+def overview():
+    """Explain the open data: the downloads, their licence and the API from its OpenAPI file."""
+    spec = openapi_document()
+    endpoints = [
+        {"path": path, "method": method.upper(), "summary": operation.get("summary", ""),
+         "parameters": [p for p in operation.get("parameters", []) if "name" in p]
+         + [spec["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]]
+            for p in operation.get("parameters", []) if "$ref" in p]}
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    ]  # fmt: skip
+    return render_template("open_data/overview.html", endpoints=endpoints, spec=spec,
+                           licence=_licence(), changed=_last_change())  # fmt: skip
 
 
 @bp.get("/artikelen.json")

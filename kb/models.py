@@ -299,6 +299,8 @@ class Submission(db.Model):
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     submitter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id"))
+    # The call for examples (oproep) this submission answers, if any.
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -447,6 +449,28 @@ class Subscriber(db.Model):
     confirm_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# --- calls for examples -------------------------------------------------------------------
+
+
+class Call(db.Model):
+    """An oproep: editors ask the regions for examples on an advies, theme or region."""
+
+    __tablename__ = "call"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text_md: Mapped[str] = mapped_column(Text, default="")
+    text_html: Mapped[str] = mapped_column(Text, default="")
+    advice_number: Mapped[int | None] = mapped_column(ForeignKey("advice.number"))
+    theme_slug: Mapped[str | None] = mapped_column(String(64))
+    region_slug: Mapped[str | None] = mapped_column(String(64))
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The zero-result search it was started from, so Zoekanalyse can show the follow-up.
+    from_query: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 # --- news and agenda --------------------------------------------------------------------------

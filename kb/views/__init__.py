@@ -13,6 +13,8 @@ from kb.views import (
     analytics,
     api,
     auth,
+    calls,
+    calls_editor,
     clicks,
     coverage,
     curation,
@@ -28,6 +30,7 @@ from kb.views import (
 BLUEPRINTS = (
     public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
     follows, agenda, agenda_editor, clicks, analytics,
+    calls, calls_editor,
 )
 
 

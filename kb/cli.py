@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from kb import accounts, agenda, follows, search
+from kb import accounts, agenda, follows, freshness, search
 from kb.content import check_content, content_dir, sync_content
 from kb.publishing import apply_index_outbox
 
@@ -161,6 +161,14 @@ def purge_signups_command() -> None:
     days = int(current_app.config["EVENT_SIGNUP_RETENTION_DAYS"])
     click.echo(f"Aanmeldingen verwijderd: {agenda.purge_signups(days)} (ouder dan {days} dagen "
                "na de bijeenkomst).")  # fmt: skip
+
+
+@kb_cli.command("send-review-reminders")
+def send_review_reminders_command() -> None:
+    """Mail editors and submitters about articles overdue for review (cron; once per cycle)."""
+    report = freshness.send_review_reminders()
+    click.echo(f"Te controleren: {report.articles} artikelen; mail aan de redactie: "
+               f"{report.editor_mails}; aan indieners: {report.submitter_mails}.")  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

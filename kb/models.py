@@ -173,6 +173,10 @@ class Article(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # "Laatst gecontroleerd": an editor (or the submitter) confirmed the text still holds.
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When the last review reminder went out (one per review cycle).
+    review_reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     kind: Mapped[Kind] = relationship(lazy="joined")
     themes: Mapped[list[Theme]] = relationship(secondary=article_theme, order_by=Theme.position)

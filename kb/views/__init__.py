@@ -21,8 +21,10 @@ from kb.views import (
     editor,
     feeds,
     follows,
+    freshness,
     open_data,
     public,
+    review_link,
     search,
     submit,
 )
@@ -30,7 +32,7 @@ from kb.views import (
 BLUEPRINTS = (
     public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
     follows, agenda, agenda_editor, clicks, analytics,
-    calls, calls_editor,
+    calls, calls_editor, freshness, review_link,
 )
 
 

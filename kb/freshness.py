@@ -60,22 +60,34 @@ class DueArticle:
     overdue: bool
 
 
-def due_articles(today: date | None = None, soon_days: int | None = None) -> list[DueArticle]:
-    """Return published articles due within soon_days, overdue first; one query."""
-    today = today or utcnow().date()
-    soon = soon_days if soon_days is not None else current_app.config["REVIEW_DUE_SOON_DAYS"]
-    horizon = today + timedelta(days=soon)
+def _due_select(today: date, soon_days: int):
+    horizon = today + timedelta(days=soon_days)
     kinds = list(db.session.scalars(select(Kind.slug)))
     cutoffs = [(Kind.slug == k, _checked_before(horizon, k)) for k in kinds]
     default = _checked_before(horizon, "")
     cutoff = case(*cutoffs, else_=default) if cutoffs else default
-    rows = db.session.scalars(
+    return (
         select(Article).join(Kind, Article.kind_id == Kind.id)
         .where(Article.status == "published", _last_checked_column() < cutoff)
-        .order_by(_last_checked_column())
-    ).unique()  # fmt: skip
+    )  # fmt: skip
+
+
+def due_articles(
+    today: date | None = None, soon_days: int | None = None, limit: int | None = None
+) -> list[DueArticle]:
+    """Return published articles due within soon_days, longest unchecked first; one query."""
+    today = today or utcnow().date()
+    soon = soon_days if soon_days is not None else current_app.config["REVIEW_DUE_SOON_DAYS"]
+    stmt = _due_select(today, soon).order_by(_last_checked_column(), Article.id)
+    rows = db.session.scalars(stmt.limit(limit) if limit else stmt).unique()
     items = [DueArticle(a, due_on(a), due_on(a) <= today) for a in rows]
     return sorted(items, key=lambda item: item.due)
+
+
+def due_count(today: date | None = None, soon_days: int = 0) -> int:
+    """Count the published articles due within soon_days (0: overdue today)."""
+    stmt = _due_select(today or utcnow().date(), soon_days).with_only_columns(func.count())
+    return int(db.session.scalar(stmt) or 0)
 
 
 def _checked_before(horizon: date, kind_slug: str) -> datetime:

@@ -56,6 +56,8 @@ def test_due_articles_follow_the_interval_of_their_kind(mail_app: Flask) -> None
         due = {item.article.slug: item for item in freshness.due_articles()}
     assert "oke-op-school-test" in due and due["oke-op-school-test"].overdue
     assert "oogo-test" not in due
+    with mail_app.app_context():
+        assert freshness.due_count() == len(freshness.due_articles(soon_days=0)) == 1
 
 
 def test_due_soon_is_listed_but_not_overdue(mail_app: Flask) -> None:

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy import Select, case, distinct, func, literal, select
 
 from kb.models import SearchClick, SearchLog, db, utcnow
 
@@ -85,31 +85,37 @@ class Overview:
         return self.clicked / self.searches if self.searches else 0.0
 
 
-def _clicked_keys() -> Select:
-    return select(distinct(SearchClick.search_key).label("key"))
+def _clicked_keys(since: datetime) -> Select:
+    """The search keys with at least one click since a moment (bounded: the log is large)."""
+    return select(distinct(SearchClick.search_key).label("key")).where(
+        SearchClick.created_at >= since
+    )
 
 
-def _query_panel(span: Period, min_count: int, limit: int, where=None) -> list[QueryRow]:
+def _query_panel(span: Period, min_count: int, limit: int, *, zero_only: bool = False,
+                 unclicked: bool = False) -> list[QueryRow]:  # fmt: skip
+    """Group the log by query over this period and the one before, in one statement."""
     before = span.previous()
-    clicked = _clicked_keys().subquery()
     in_span = SearchLog.created_at >= span.start
+    searches = func.sum(case((in_span, 1), else_=0))
+    clicked = _clicked_keys(before.start).subquery()
+    # Searches without results cannot have clicks: skip the join for that panel.
+    clicks = literal(0) if zero_only else func.count(distinct(case((in_span, clicked.c.key))))
+    stmt = select(SearchLog.normalised, searches, func.sum(case((in_span, 0), else_=1)),
+                  func.avg(case((in_span, SearchLog.result_count))), clicks)
+    if not zero_only:
+        stmt = stmt.outerjoin(clicked, clicked.c.key == SearchLog.search_key)
     stmt = (
-        select(
-            SearchLog.normalised,
-            func.sum(case((in_span, 1), else_=0)),
-            func.sum(case((in_span, 0), else_=1)),
-            func.avg(case((in_span, SearchLog.result_count))),
-            func.count(distinct(case((in_span, clicked.c.key)))),
-        )
-        .outerjoin(clicked, clicked.c.key == SearchLog.search_key)
-        .where(SearchLog.created_at >= before.start, SearchLog.created_at < span.end,
-               SearchLog.normalised != "")
+        stmt.where(SearchLog.created_at >= before.start, SearchLog.created_at < span.end,
+                   SearchLog.normalised != "")
         .group_by(SearchLog.normalised)
-        .having(func.sum(case((in_span, 1), else_=0)) >= min_count)
+        .having(searches >= min_count)
+        .order_by(searches.desc(), SearchLog.normalised)
     )  # fmt: skip
-    if where is not None:
-        stmt = stmt.having(where(in_span, clicked))
-    stmt = stmt.order_by(func.sum(case((in_span, 1), else_=0)).desc(), SearchLog.normalised)
+    if zero_only:  # the index on (result_count, created_at) makes this a short range scan
+        stmt = stmt.where(SearchLog.result_count == 0)
+    if unclicked:
+        stmt = stmt.where(SearchLog.result_count > 0).having(clicks == 0)
     return [QueryRow(q, int(n), int(p), float(r or 0), int(c))
             for q, n, p, r, c in db.session.execute(stmt.limit(limit))]  # fmt: skip
 
@@ -120,27 +126,18 @@ def top_queries(span: Period, min_count: int, limit: int = 20) -> list[QueryRow]
 
 
 def zero_result_queries(span: Period, min_count: int, limit: int = 20) -> list[QueryRow]:
-    """Return the queries that found nothing (every search of them in the period)."""
-    return _query_panel(
-        span, min_count, limit,
-        lambda in_span, _c: func.max(case((in_span, SearchLog.result_count), else_=0)) == 0,
-    )  # fmt: skip
+    """Return the queries searched at least min_count times without any result."""
+    return _query_panel(span, min_count, limit, zero_only=True)
 
 
 def unclicked_queries(span: Period, min_count: int, limit: int = 20) -> list[QueryRow]:
     """Return the queries that found results but whose searches led to no click."""
-    return _query_panel(
-        span, min_count, limit,
-        lambda in_span, clicked: and_(
-            func.max(case((in_span, SearchLog.result_count), else_=0)) > 0,
-            func.count(distinct(case((in_span, clicked.c.key)))) == 0,
-        ),
-    )  # fmt: skip
+    return _query_panel(span, min_count, limit, unclicked=True)
 
 
 def overview(span: Period) -> Overview:
     """Return the period's totals: searches, zero-result searches, clicked, mean first rank."""
-    clicked = _clicked_keys().subquery()
+    clicked = _clicked_keys(span.start).subquery()
     searches, zero, with_click = db.session.execute(
         select(func.count(), func.sum(case((SearchLog.result_count == 0, 1), else_=0)),
                func.count(clicked.c.key))

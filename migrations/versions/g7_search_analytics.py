@@ -21,6 +21,7 @@ def upgrade():
         batch.add_column(sa.Column("search_key", sa.String(length=32), nullable=True))
         batch.create_index(batch.f("ix_search_log_normalised"), ["normalised"])
         batch.create_index(batch.f("ix_search_log_search_key"), ["search_key"])
+        batch.create_index("ix_search_log_zero", ["result_count", "created_at"])
     op.create_table(
         "search_click",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -39,6 +40,7 @@ def downgrade():
     op.drop_index(op.f("ix_search_click_search_key"), table_name="search_click")
     op.drop_table("search_click")
     with op.batch_alter_table("search_log") as batch:
+        batch.drop_index("ix_search_log_zero")
         batch.drop_index(batch.f("ix_search_log_search_key"))
         batch.drop_index(batch.f("ix_search_log_normalised"))
         batch.drop_column("search_key")

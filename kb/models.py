@@ -458,6 +458,47 @@ class Subscriber(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+# --- collections (leeslijsten) -------------------------------------------------------------
+
+
+class Collection(db.Model):
+    """A leeslijst: an ordered, annotated list of articles for a CoP, advies, theme or topic."""
+
+    __tablename__ = "collection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # What the list belongs to: "cop" (an article slug), "advice" (a number), "theme", "free".
+    context_kind: Mapped[str] = mapped_column(String(16), default="free")
+    context_key: Mapped[str] = mapped_column(String(120), default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    items: Mapped[list[CollectionItem]] = relationship(
+        back_populates="collection", cascade="all, delete-orphan",
+        order_by="CollectionItem.position",
+    )
+
+
+class CollectionItem(db.Model):
+    """One article in a leeslijst, by slug (so a removed article stays visible as such)."""
+
+    __tablename__ = "collection_item"
+    __table_args__ = (UniqueConstraint("collection_id", "article_slug",
+                                       name="uq_collection_item_article"),)  # fmt: skip
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collection.id", ondelete="CASCADE"), index=True
+    )
+    article_slug: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(String(500), default="")  # "waarom lezen"
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    collection: Mapped[Collection] = relationship(back_populates="items")
+
+
 # --- calls for examples -------------------------------------------------------------------
 
 

@@ -16,6 +16,8 @@ from kb.views import (
     calls,
     calls_editor,
     clicks,
+    collections,
+    collections_editor,
     coverage,
     curation,
     editor,
@@ -32,7 +34,7 @@ from kb.views import (
 BLUEPRINTS = (
     public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
     follows, agenda, agenda_editor, clicks, analytics,
-    calls, calls_editor, freshness, review_link,
+    calls, calls_editor, freshness, review_link, collections, collections_editor,
 )
 
 

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from kb import accounts, search
+from kb import accounts, agenda, follows, freshness, search
 from kb.content import check_content, content_dir, style_warnings, sync_content
 from kb.publishing import apply_index_outbox
 
@@ -152,6 +152,32 @@ def check_index_command(repair: bool) -> None:
         return
     click.echo("Verschillen gevonden (herstel met --repair of kb reindex).", err=True)
     sys.exit(1)
+
+
+@kb_cli.command("send-digests")
+def send_digests_command() -> None:
+    """Mail what is new to followers and newsletter subscribers (cron; safe to run twice)."""
+    report = follows.send_digests()
+    click.echo(f"Verstuurd: {report.sent}; niets nieuws: {report.empty}; "
+               f"uitgesteld (index): {report.deferred}; mislukt: {report.failed}.")  # fmt: skip
+    if report.failed:
+        sys.exit(1)
+
+
+@kb_cli.command("purge-signups")
+def purge_signups_command() -> None:
+    """Delete sign-ups of bijeenkomsten that ended EVENT_SIGNUP_RETENTION_DAYS ago (cron)."""
+    days = int(current_app.config["EVENT_SIGNUP_RETENTION_DAYS"])
+    click.echo(f"Aanmeldingen verwijderd: {agenda.purge_signups(days)} (ouder dan {days} dagen "
+               "na de bijeenkomst).")  # fmt: skip
+
+
+@kb_cli.command("send-review-reminders")
+def send_review_reminders_command() -> None:
+    """Mail editors and submitters about articles overdue for review (cron; once per cycle)."""
+    report = freshness.send_review_reminders()
+    click.echo(f"Te controleren: {report.articles} artikelen; mail aan de redactie: "
+               f"{report.editor_mails}; aan indieners: {report.submitter_mails}.")  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

@@ -57,4 +57,21 @@ def defaults(instance_path: str) -> dict[str, object]:
         # Who runs the site and how to reach them: /contact, /privacy, /toegankelijkheid.
         "ORGANISATION_NAME": "de redactie van de Kennisbank Onderwijs · Zorg · Jeugd",
         "CONTACT_EMAIL": "",  # the sender address (MAIL_SENDER) when empty
+        # The map of the regions: Natural Earth outlines from the npm package world-atlas.
+        "MAP_TOPOLOGY": str(PROJECT_ROOT / "node_modules" / "world-atlas" / "countries-10m.json"),
+        # AVG: sign-ups for a bijeenkomst are deleted this many days after it (kb purge-signups).
+        "EVENT_SIGNUP_RETENTION_DAYS": 30,
+        # Zoekanalyse shows a query only when it was searched this often in the period (AVG).
+        "SEARCH_ANALYTICS_MIN_COUNT": 3,
+        # Freshness: months between reviews per kind (KB_REVIEW_INTERVAL_MONTHS takes JSON).
+        "REVIEW_INTERVAL_MONTHS": {
+            "praktijkvoorbeeld": 12, "regioportret": 12, "community-of-practice": 12,
+            "instrument": 24, "achtergrond": 24, "perspectief": 36, "advies": 36,
+        },
+        "REVIEW_INTERVAL_DEFAULT_MONTHS": 24,
+        "REVIEW_DUE_SOON_DAYS": 30,  # /redactie/controle also lists what falls due this soon
+        "REVIEW_LINK_MAX_AGE": 60 * 24 * 3600,  # seconds a submitter's review link works
+        # Open data: the licence stated with every bulk download and in the OpenAPI document.
+        "OPEN_DATA_LICENCE": "CC BY 4.0",
+        "OPEN_DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/deed.nl",
     }

@@ -23,26 +23,42 @@ def _one_line(value: str, limit: int = 200) -> str:
     return " ".join(str(value).split())[:limit]
 
 
-def build_message(recipients: Iterable[str], subject: str, body: str) -> EmailMessage:
-    """Build a UTF-8 plain-text message from the configured sender."""
+def build_message(
+    recipients: Iterable[str],
+    subject: str,
+    body: str,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> EmailMessage:
+    """Build a UTF-8 message from the configured sender: plain text, with an HTML part if given."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = ", ".join(_one_line(r, 254) for r in recipients)
     message["Subject"] = _one_line(subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="kennisbank")
+    for name, value in (headers or {}).items():
+        message[name] = _one_line(value, 2000)
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     return message
 
 
-def send_mail(recipients: str | Iterable[str], subject: str, body: str) -> bool:
+def send_mail(
+    recipients: str | Iterable[str],
+    subject: str,
+    body: str,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> bool:
     """Send one message; return False (and log) when it could not be delivered."""
     to = [recipients] if isinstance(recipients, str) else [r for r in recipients if r]
     if not to:
         return False
     config = current_app.config
     try:
-        message = build_message(to, subject, body)
+        message = build_message(to, subject, body, html, headers)
     except (ValueError, TypeError):
         log.exception("E-mail niet opgebouwd (onderwerp %r)", subject)
         return False

@@ -6,7 +6,7 @@ matches the migrations one to one; every part is plain column declarations.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
@@ -14,9 +14,11 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -181,6 +183,10 @@ class Article(db.Model):
     organisations: Mapped[list[str]] = mapped_column(JSON, default=list)
     contact: Mapped[str] = mapped_column(Text, default="")
     editor_note: Mapped[str] = mapped_column(Text, default="")
+    # "Laatst gecontroleerd": an editor (or the submitter) confirmed the text still holds.
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When the last review reminder went out (one per review cycle).
+    review_reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     kind: Mapped[Kind] = relationship(lazy="joined")
     themes: Mapped[list[Theme]] = relationship(secondary=article_theme, order_by=Theme.position)
@@ -307,6 +313,8 @@ class Submission(db.Model):
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     submitter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id"))
+    # The call for examples (oproep) this submission answers, if any.
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -365,10 +373,28 @@ class SearchLog(db.Model):
     """One anonymous search: what was asked and how many results came back. No user, no IP."""
 
     __tablename__ = "search_log"
+    # Zero-result panels read a short range of this index instead of the whole period.
+    __table_args__ = (Index("ix_search_log_zero", "result_count", "created_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     query: Mapped[str] = mapped_column(String(500), default="")
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # Lower case, one space between words: the form that Zoekanalyse groups by.
+    normalised: Mapped[str] = mapped_column(String(500), default="", index=True)
+    corrected: Mapped[str | None] = mapped_column(String(500))  # what "Bedoelde u" searched
+    # A random key shared with the clicks on this search's results (no user, no session).
+    search_key: Mapped[str | None] = mapped_column(String(32), index=True)
+
+
+class SearchClick(db.Model):
+    """A click on a search result: which rank, for which search key. Nothing about who."""
+
+    __tablename__ = "search_click"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    search_key: Mapped[str] = mapped_column(String(32), index=True)
+    article_id: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
@@ -385,3 +411,181 @@ class IndexOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- following: follows, saved searches, digests, the visitors' newsletter -------------------
+
+
+class Follow(db.Model):
+    """Something a member follows: a theme, region, advies or kind, or a saved search.
+
+    `target` is the slug (the advies number for advies); for a saved search it is the search's
+    query string. `seen_at` is the member's last look at /mijn-kennisbank for this follow.
+    """
+
+    __tablename__ = "follow"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "target", name="uq_follow_target"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # theme | region | advice | kind | search
+    target: Mapped[str] = mapped_column(String(1000))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # immediate | daily | weekly | never
+    frequency: Mapped[str] = mapped_column(String(16), default="weekly")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class DigestState(db.Model):
+    """Per recipient and frequency: what has been mailed up to when, and who is sending now.
+
+    A run claims a row with one atomic UPDATE (lease), so two runs or two nodes never send
+    the same period twice; `sent_until` moves only after the mail went out.
+    """
+
+    __tablename__ = "digest_state"
+    __table_args__ = (UniqueConstraint("recipient", "frequency", name="uq_digest_recipient"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(64))  # "user:<id>" or "subscriber:<id>"
+    frequency: Mapped[str] = mapped_column(String(16))
+    sent_until: Mapped[datetime] = mapped_column(DateTime)
+    next_due: Mapped[datetime] = mapped_column(DateTime, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    lease_token: Mapped[str | None] = mapped_column(String(64))
+
+
+class Subscriber(db.Model):
+    """A visitor without an account who asked for the weekly newsletter (double opt-in)."""
+
+    __tablename__ = "subscriber"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    confirm_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# --- collections (leeslijsten) -------------------------------------------------------------
+
+
+class Collection(db.Model):
+    """A leeslijst: an ordered, annotated list of articles for a CoP, advies, theme or topic."""
+
+    __tablename__ = "collection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # What the list belongs to: "cop" (an article slug), "advice" (a number), "theme", "free".
+    context_kind: Mapped[str] = mapped_column(String(16), default="free")
+    context_key: Mapped[str] = mapped_column(String(120), default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    items: Mapped[list[CollectionItem]] = relationship(
+        back_populates="collection", cascade="all, delete-orphan",
+        order_by="CollectionItem.position",
+    )
+
+
+class CollectionItem(db.Model):
+    """One article in a leeslijst, by slug (so a removed article stays visible as such)."""
+
+    __tablename__ = "collection_item"
+    __table_args__ = (UniqueConstraint("collection_id", "article_slug",
+                                       name="uq_collection_item_article"),)  # fmt: skip
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collection.id", ondelete="CASCADE"), index=True
+    )
+    article_slug: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(String(500), default="")  # "waarom lezen"
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    collection: Mapped[Collection] = relationship(back_populates="items")
+
+
+# --- calls for examples -------------------------------------------------------------------
+
+
+class Call(db.Model):
+    """An oproep: editors ask the regions for examples on an advies, theme or region."""
+
+    __tablename__ = "call"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text_md: Mapped[str] = mapped_column(Text, default="")
+    text_html: Mapped[str] = mapped_column(Text, default="")
+    advice_number: Mapped[int | None] = mapped_column(ForeignKey("advice.number"))
+    theme_slug: Mapped[str | None] = mapped_column(String(64))
+    region_slug: Mapped[str | None] = mapped_column(String(64))
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The zero-result search it was started from, so Zoekanalyse can show the follow-up.
+    from_query: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- news and agenda --------------------------------------------------------------------------
+
+
+class NewsItem(db.Model):
+    """A dated news item from the programme, optionally pointing at an article."""
+
+    __tablename__ = "news_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    article_slug: Mapped[str | None] = mapped_column(String(120))
+    published_on: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Event(db.Model):
+    """A bijeenkomst: a CoP meeting or other event, in Dutch local time, with sign-up.
+
+    `signup_count` is moved by one atomic UPDATE per sign-up, so the capacity holds when
+    many people sign up at once, on SQLite and on PostgreSQL.
+    """
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description_md: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # Europe/Amsterdam
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    cop_slug: Mapped[str | None] = mapped_column(String(120), index=True)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    signup_closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signup_count: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    signups: Mapped[list[EventSignup]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventSignup.id"
+    )
+
+
+class EventSignup(db.Model):
+    """Someone who signed up for an event; deleted a set time after the event (AVG)."""
+
+    __tablename__ = "event_signup"
+    __table_args__ = (UniqueConstraint("event_id", "email", name="uq_event_signup_email"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="signups")

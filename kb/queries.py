@@ -112,6 +112,20 @@ def paginate(stmt: Select, page: int, per_page: int, sort: str = "titel") -> Pag
     return Page(items=items, total=total or 0, page=page, per_page=per_page)
 
 
+COP_KIND = "community-of-practice"
+
+
+def cop_filters(cop: Article) -> dict[str, list[str]]:
+    """Return the filters of a Community of Practice's field: the articles on its themes."""
+    return {"theme": [t.slug for t in cop.themes]}
+
+
+def recently_changed(filters: dict[str, list[str]], limit: int) -> list[Article]:
+    """Published articles matching filters, most recently changed first (for feeds)."""
+    stmt = filtered(filters).order_by(Article.updated_at.desc(), Article.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt).unique())
+
+
 def published_in_order(ids: list[int]) -> list[Article]:
     """Load the published articles with these ids, in the given (rank) order."""
     rows = {a.id: a for a in db.session.scalars(published().where(Article.id.in_(ids))).unique()}

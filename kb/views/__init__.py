@@ -6,9 +6,37 @@ domain function (`kb.publishing`, `kb.submissions`, `kb.accounts`, `kb.search`);
 
 from flask import Flask
 
-from kb.views import about, admin, api, auth, curation, editor, public, search, submit
+from kb.views import (
+    about,
+    admin,
+    agenda,
+    agenda_editor,
+    analytics,
+    api,
+    auth,
+    calls,
+    calls_editor,
+    clicks,
+    collections,
+    collections_editor,
+    coverage,
+    curation,
+    editor,
+    feeds,
+    follows,
+    freshness,
+    open_data,
+    public,
+    review_link,
+    search,
+    submit,
+)
 
-BLUEPRINTS = (public, api, search, auth, submit, curation, editor, admin, about)
+BLUEPRINTS = (
+    public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
+    follows, agenda, agenda_editor, clicks, analytics,
+    calls, calls_editor, freshness, review_link, collections, collections_editor, about,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from flask import Blueprint, abort, current_app, request, url_for
 
 from kb import queries
@@ -88,3 +91,15 @@ def article(slug: str):
     if item is None:
         abort(404)
     return article_detail(item)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Serve the OpenAPI 3.1 description of this API (kept in kb/openapi.yaml)."""
+    return openapi_document()
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI document (read once per process)."""
+    return yaml.safe_load((Path(__file__).parent.parent / "openapi.yaml").read_text("utf-8"))

@@ -1,0 +1,142 @@
+"""Leeslijsten: ordered, annotated lists of articles that editors shape in the browser.
+
+Items refer to articles by slug, so an article that is unpublished or removed stays in the list
+and is shown as "niet meer beschikbaar" rather than silently disappearing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kb import queries
+from kb.models import Article, Collection, CollectionItem, db, utcnow
+from kb.slugs import slugify
+
+CONTEXTS = {"free": "Vrij onderwerp", "cop": "Community of Practice", "advice": "Advies",
+            "theme": "Thema"}  # fmt: skip
+
+
+class CollectionError(ValueError):
+    """A change that cannot be made; the message is Dutch and meant for the editor."""
+
+
+@dataclass
+class Entry:
+    """An item with its article (None when it is no longer published)."""
+
+    item: CollectionItem
+    article: Article | None
+
+
+def by_slug(slug: str) -> Collection | None:
+    """Return the collection with this slug."""
+    return db.session.scalar(select(Collection).where(Collection.slug == slug))
+
+
+def all_collections() -> list[Collection]:
+    """Return every collection by title (for the editors)."""
+    return list(db.session.scalars(select(Collection).order_by(Collection.title)))
+
+
+def for_context(kind: str, key: str) -> list[Collection]:
+    """Return the published collections that belong to a CoP, advies or theme page."""
+    return list(db.session.scalars(
+        select(Collection).where(Collection.published.is_(True), Collection.context_kind == kind,
+                                 Collection.context_key == str(key)).order_by(Collection.title)
+    ))  # fmt: skip
+
+
+def containing(article_slug: str) -> list[Collection]:
+    """Return the published collections an article is in."""
+    return list(db.session.scalars(
+        select(Collection).join(CollectionItem)
+        .where(Collection.published.is_(True), CollectionItem.article_slug == article_slug)
+        .order_by(Collection.title)
+    ))  # fmt: skip
+
+
+def save_collection(row: Collection | None, data: dict[str, Any]) -> Collection:
+    """Create or update a collection's title, description and context; commits."""
+    title = " ".join((data.get("title") or "").split())
+    if not title:
+        raise CollectionError("Geef de leeslijst een titel.")
+    kind = data.get("context_kind") or "free"
+    if kind not in CONTEXTS:
+        raise CollectionError("Kies waar de leeslijst bij hoort.")
+    if row is None:
+        row = Collection(slug=_unique_slug(title), items=[])
+        db.session.add(row)
+    row.title, row.description = title, (data.get("description") or "").strip()
+    row.context_kind, row.context_key = kind, (data.get("context_key") or "") if kind != "free" \
+        else ""  # fmt: skip
+    row.published = bool(data.get("published", True))
+    row.updated_at = utcnow()
+    db.session.commit()
+    return row
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title, "leeslijst")
+    taken = set(db.session.scalars(select(Collection.slug).where(Collection.slug.like(f"{base}%"))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def add_item(row: Collection, article_slug: str, note: str = "") -> CollectionItem:
+    """Add a published article at the end (once); commits."""
+    if queries.article_by_slug(article_slug) is None:
+        raise CollectionError("Dit artikel is niet (meer) gepubliceerd.")
+    existing = next((i for i in row.items if i.article_slug == article_slug), None)
+    if existing is not None:
+        return existing
+    last = db.session.scalar(select(func.max(CollectionItem.position))
+                             .where(CollectionItem.collection_id == row.id))  # fmt: skip
+    item = CollectionItem(article_slug=article_slug, note=note.strip()[:500],
+                          position=(last or 0) + 1)  # fmt: skip
+    row.items.append(item)
+    row.updated_at = utcnow()
+    db.session.commit()
+    return item
+
+
+def move(row: Collection, item_id: int, step: int) -> None:
+    """Move an item one place up (-1) or down (+1); commits."""
+    items = list(row.items)
+    index = next((n for n, i in enumerate(items) if i.id == item_id), None)
+    if index is None:
+        raise CollectionError("Dit artikel staat niet in de leeslijst.")
+    target = index + step
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+        for position, item in enumerate(items, start=1):
+            item.position = position
+        row.updated_at = utcnow()
+    db.session.commit()
+
+
+def set_note(item: CollectionItem, note: str) -> None:
+    """Change an item's "waarom lezen" line; commits."""
+    item.note = " ".join(note.split())[:500]
+    item.collection.updated_at = utcnow()
+    db.session.commit()
+
+
+def remove_item(item: CollectionItem) -> None:
+    """Take an item out of its collection; commits."""
+    collection = item.collection
+    collection.items.remove(item)
+    collection.updated_at = utcnow()
+    db.session.commit()
+
+
+def entries(row: Collection) -> list[Entry]:
+    """Return the items in order with their published articles, loaded in one query."""
+    slugs = [i.article_slug for i in row.items]
+    published = {a.slug: a for a in db.session.scalars(
+        queries.published().where(Article.slug.in_(slugs))).unique()}  # fmt: skip
+    return [Entry(item, published.get(item.article_slug)) for item in row.items]

@@ -26,6 +26,7 @@ from kb.views import (
     follows,
     freshness,
     open_data,
+    panels,
     public,
     review_link,
     search,
@@ -43,3 +44,4 @@ def init_app(app: Flask) -> None:
     """Register every blueprint."""
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
+    panels.init_app(app)

@@ -54,4 +54,6 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RESET_REQUESTS_PER_ACCOUNT": 3,
         "SUBMISSIONS_PER_ADDRESS": 10,
         "MAX_ATTACHMENTS": 5,
+        # Development mailbox: when set, every e-mail is also written whole to this folder as .eml.
+        "MAIL_DEV_DIR": "",
     }

@@ -1,9 +1,10 @@
 """Accounts: who someone is and what they may do.
 
 Modules: `users` (registration, login checks, passwords, roles, blocking: every change commits
-there), `tokens` (password-reset links), `session` (Flask-Login), `roles` (roles and the guards
-of whole blueprints), `throttle` (limits per account and address, held in the database so they
-hold across workers) and `forms` (the account forms).
+there), `tokens` (password-reset links), `passwords` (strength estimate), `session` (Flask-Login,
+session lifetimes), `roles` (roles and the guards of whole blueprints), `throttle` (limits per
+account and address, held in the database so they hold across workers) and `forms` (the
+account forms).
 """
 
 from kb.accounts.forms import (
@@ -14,6 +15,7 @@ from kb.accounts.forms import (
     ResetPasswordForm,
     RoleForm,
 )
+from kb.accounts.passwords import password_problem
 from kb.accounts.roles import ROLE_LABELS, login_redirect, require_role, safe_next
 from kb.accounts.session import end_session, init_app, start_session
 from kb.accounts.throttle import client_address, limit_reached, record_attempt
@@ -50,6 +52,7 @@ __all__ = [
     "limit_reached",
     "login_redirect",
     "normalise_email",
+    "password_problem",
     "record_attempt",
     "register_user",
     "registration_limited",

@@ -108,7 +108,7 @@ def reset_password(token: str):
     user = accounts.user_for_reset_token(token)
     if user is None:
         return render_template("auth/reset_invalid.html"), 400
-    form = accounts.ResetPasswordForm()
+    form = accounts.ResetPasswordForm(user_inputs=[user.email, user.name, user.organisation])
     if not form.validate_on_submit():
         return render_template("auth/reset.html", form=form)
     accounts.set_password(user, form.password.data)

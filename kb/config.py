@@ -54,6 +54,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RESET_REQUESTS_PER_ACCOUNT": 3,
         "SUBMISSIONS_PER_ADDRESS": 10,
         "MAX_ATTACHMENTS": 5,
+        # Sessions end after this long without a request, and this long after the login at most.
+        "SESSION_IDLE_SECONDS": 2 * 3600,
+        "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
         # Development mailbox: when set, every e-mail is also written whole to this folder as .eml.
         "MAIL_DEV_DIR": "",
     }

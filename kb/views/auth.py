@@ -112,6 +112,7 @@ def reset_password(token: str):
     if not form.validate_on_submit():
         return render_template("auth/reset.html", form=form)
     accounts.set_password(user, form.password.data)
-    accounts.end_session()  # whoever was logged in here, the session starts over
+    # The new password ended the account's sessions; whoever was logged in here starts over.
+    accounts.end_session(everywhere=False)
     flash("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord.", "success")
     return redirect(url_for("auth.login"))

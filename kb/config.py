@@ -45,9 +45,17 @@ def defaults(instance_path: str) -> dict[str, object]:
         # Accounts and submissions
         "MAIL_TIMEOUT": 10.0,
         "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
-        "LOGIN_WINDOW_SECONDS": 15 * 60,
-        "LOGIN_MAX_FAILURES_ACCOUNT": 5,
+        # Login throttle (kb.accounts.users.authenticate): after the free failures each next
+        # attempt waits LOGIN_BACKOFF_SECONDS, doubling, up to the maximum; forgotten after a
+        # quiet window. Per account+address pair (per device for a known device), per address
+        # and per account (the last two not for known devices).
+        "LOGIN_WINDOW_SECONDS": 3600,
+        "LOGIN_MAX_FAILURES_PAIR": 5,
         "LOGIN_MAX_FAILURES_ADDRESS": 20,
+        "LOGIN_MAX_FAILURES_ACCOUNT": 50,
+        "LOGIN_BACKOFF_SECONDS": 30,
+        "LOGIN_BACKOFF_MAX_SECONDS": 15 * 60,
+        "KNOWN_DEVICE_MAX_AGE": 180 * 24 * 3600,
         "RATE_WINDOW_SECONDS": 3600,
         "REGISTRATIONS_PER_ADDRESS": 10,
         "RESET_REQUESTS_PER_ADDRESS": 10,

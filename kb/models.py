@@ -270,6 +270,22 @@ class LoginAttempt(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+class ThrottleCounter(db.Model):
+    """Recent attempts for one key (a keyed hash of an account, address or pair), for limits.
+
+    Changed only by compare-and-set on `version` (kb.accounts.throttle), so parallel requests
+    never both take the same attempt; `expires_at` says when the row can be purged.
+    """
+
+    __tablename__ = "throttle_counter"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    allowed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 # --- submissions ----------------------------------------------------------------------------
 
 

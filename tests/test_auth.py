@@ -10,7 +10,7 @@ from flask import Flask
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import select
 
-from kb.models import LoginAttempt, User, db
+from kb.models import ThrottleCounter, User, db
 from tests.support.accounts import PASSWORD, csrf, login, make_user
 from tests.support.app import make_app
 from tests.support.mail import Mailbox, body, mail_config
@@ -145,7 +145,7 @@ def test_login_is_throttled_per_account_across_workers(app: Flask, tmp_path: Pat
     assert response.status_code == 429
     assert "Te veel mislukte pogingen" in response.get_data(as_text=True)
     with app.app_context():
-        keys = db.session.scalars(select(LoginAttempt.key)).all()
+        keys = db.session.scalars(select(ThrottleCounter.key)).all()
     assert keys and not any(user.email in key or "127.0.0.1" in key for key in keys)
 
 

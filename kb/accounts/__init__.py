@@ -3,10 +3,11 @@
 Modules: `users` (registration, login checks, passwords, roles, blocking: every change commits
 there), `tokens` (password-reset links), `passwords` (strength estimate), `session` (Flask-Login,
 session lifetimes), `roles` (roles and the guards of whole blueprints), `throttle` (limits per
-account and address, held in the database so they hold across workers) and `forms` (the
-account forms).
+account and address, held in the database so they hold across workers), `devices` (the
+known-device cookie) and `forms` (the account forms).
 """
 
+from kb.accounts.devices import known_device, remember_device
 from kb.accounts.forms import (
     PASSWORD_MIN,
     ForgotPasswordForm,
@@ -18,7 +19,15 @@ from kb.accounts.forms import (
 from kb.accounts.passwords import password_problem
 from kb.accounts.roles import ROLE_LABELS, login_redirect, require_role, safe_next
 from kb.accounts.session import end_session, init_app, start_session
-from kb.accounts.throttle import client_address, limit_reached, record_attempt
+from kb.accounts.throttle import (
+    Decision,
+    ThrottleUnavailable,
+    client_address,
+    limit_reached,
+    record_attempt,
+    take,
+    wait_text,
+)
 from kb.accounts.tokens import reset_token, user_for_reset_token
 from kb.accounts.users import (
     LoginResult,
@@ -38,23 +47,27 @@ from kb.accounts.users import (
 __all__ = [
     "PASSWORD_MIN",
     "ROLE_LABELS",
+    "Decision",
     "ForgotPasswordForm",
     "LoginForm",
     "LoginResult",
     "RegisterForm",
     "ResetPasswordForm",
     "RoleForm",
+    "ThrottleUnavailable",
     "authenticate",
     "client_address",
     "create_user",
     "end_session",
     "init_app",
+    "known_device",
     "limit_reached",
     "login_redirect",
     "normalise_email",
     "password_problem",
     "record_attempt",
     "register_user",
+    "remember_device",
     "registration_limited",
     "require_role",
     "reset_allowed",
@@ -65,6 +78,8 @@ __all__ = [
     "set_password",
     "set_role",
     "start_session",
+    "take",
     "user_by_email",
     "user_for_reset_token",
+    "wait_text",
 ]

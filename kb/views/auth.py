@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from kb import accounts, queries
 from kb.forms import ActionForm, choices
@@ -12,18 +21,19 @@ bp = Blueprint("auth", __name__)
 
 LOGIN_REFUSALS = {
     "throttled": (
-        "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw, of vraag "
-        "een nieuw wachtwoord aan.",
+        "Te veel mislukte pogingen. Probeer het over {wait} opnieuw, of vraag een nieuw "
+        "wachtwoord aan.",
         429,
     ),
     "invalid": ("Het e-mailadres of het wachtwoord klopt niet.", 200),
     "blocked": ("Dit account is geblokkeerd. Neem contact op met de beheerder.", 403),
+    "unavailable": ("Inloggen lukt nu even niet. Probeer het zo opnieuw.", 503),
 }
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 def login():
-    """Log in with e-mail and password; throttled per account and per address."""
+    """Log in with e-mail and password; throttled per account+address, address and account."""
     form = accounts.LoginForm()
     next_url = accounts.safe_next(request.args.get("next"))
     if not form.validate_on_submit():
@@ -31,11 +41,18 @@ def login():
     result = accounts.authenticate(form.email.data, form.password.data, accounts.client_address())
     if result.user is None:
         message, status = LOGIN_REFUSALS[result.refused]
-        form.form_errors.append(message)
-        return render_template("auth/login.html", form=form, next_url=next_url), status
+        form.form_errors.append(message.format(wait=accounts.wait_text(result.retry_after)))
+        response = make_response(
+            render_template("auth/login.html", form=form, next_url=next_url), status
+        )
+        if result.retry_after:
+            response.headers["Retry-After"] = str(result.retry_after)
+        return response
     accounts.start_session(result.user)
     flash(f"Welkom, {result.user.name}.", "success")
-    return redirect(next_url or url_for("public.home"))
+    response = redirect(next_url or url_for("public.home"))
+    accounts.remember_device(response, result.user.id)
+    return response
 
 
 @bp.route("/uitloggen", methods=["GET", "POST"])

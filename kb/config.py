@@ -58,6 +58,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "KNOWN_DEVICE_MAX_AGE": 180 * 24 * 3600,
         "RATE_WINDOW_SECONDS": 3600,
         "REGISTRATIONS_PER_ADDRESS": 10,
+        # Registration mails to one e-mail address per RATE_WINDOW_SECONDS (no mail-bombing).
+        "REGISTRATION_MAILS_PER_EMAIL": 3,
+        "REGISTRATION_MAX_AGE": 24 * 3600,  # seconds an activation link stays valid
         "RESET_REQUESTS_PER_ADDRESS": 10,
         "RESET_REQUESTS_PER_ACCOUNT": 3,
         "SUBMISSIONS_PER_ADDRESS": 10,

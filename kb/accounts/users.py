@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb import queries
 from kb.accounts import devices, throttle
+from kb.accounts.tokens import Registration
 from kb.models import Region, User, db, utcnow
 
 # Compared against when the e-mail is unknown, so a wrong address costs as much time as a
@@ -106,35 +107,39 @@ def authenticate(email: str, password: str, address: str) -> LoginResult:
     return LoginResult(user=user)
 
 
-def registration_limited(address: str) -> bool:
-    """Tell whether this address has made too many accounts recently."""
+def registration_allowed(address: str) -> throttle.Decision:
+    """Take one registration from this address's allowance (raises ThrottleUnavailable)."""
     config = current_app.config
-    return throttle.limit_reached(
-        "register", address, config["REGISTRATIONS_PER_ADDRESS"], config["RATE_WINDOW_SECONDS"]
-    )
+    return throttle.take("register", address, free=config["REGISTRATIONS_PER_ADDRESS"],
+                         window=config["RATE_WINDOW_SECONDS"])  # fmt: skip
 
 
-def register_user(
-    email: str, name: str, organisation: str, region_slug: str, password: str, address: str
-) -> User | None:
-    """Create a member account; None when the address is taken (also by a parallel request)."""
-    email = normalise_email(email)
+def registration_mail_allowed(email: str) -> bool:
+    """Tell whether one more registration mail may go to this address (and count it)."""
+    config = current_app.config
+    return throttle.take("register-email", normalise_email(email),
+                         free=config["REGISTRATION_MAILS_PER_EMAIL"],
+                         window=config["RATE_WINDOW_SECONDS"]).allowed  # fmt: skip
+
+
+def register_user(registration: Registration) -> User | None:
+    """Create the member account of a confirmed registration; None when the address is taken."""
+    email = normalise_email(registration.email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         return None
+    region = registration.region
     user = User(
         email=email,
-        name=name.strip(),
-        organisation=organisation.strip(),
-        region=queries.by_slug(Region, region_slug) if region_slug else None,
-        password_hash=hash_password(password),
+        name=registration.name.strip(),
+        organisation=registration.organisation.strip(),
+        region=queries.by_slug(Region, region) if region else None,
+        password_hash=registration.password_hash,
         role="member",
-        last_login_at=utcnow(),
     )
     db.session.add(user)
-    throttle.record_attempt("register", address)
     try:
         db.session.commit()
-    except IntegrityError:  # the same address registered a moment ago in another worker
+    except IntegrityError:  # the same address was confirmed a moment ago in another worker
         db.session.rollback()
         return None
     return user

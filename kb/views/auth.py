@@ -68,26 +68,95 @@ def logout():
 
 @bp.route("/registreren", methods=["GET", "POST"])
 def register():
-    """Create a member account and log it in."""
+    """Ask for an account: the same answer whether or not the address has one (no enumeration).
+
+    A new address gets a link that creates the account; an address with an account gets a
+    note that someone tried, with a reset link. Throttled per address and per e-mail address.
+    """
     form = accounts.RegisterForm()
     form.region.choices = choices(queries.taxonomy_choices()["region"])
     if not form.validate_on_submit():
         return render_template("auth/register.html", form=form)
-    address = accounts.client_address()
-    if accounts.registration_limited(address):
-        form.form_errors.append("Te veel nieuwe accounts vanaf dit adres. Probeer het later.")
-        return render_template("auth/register.html", form=form), 429
-    user = accounts.register_user(form.email.data, form.name.data, form.organisation.data,
-                                  form.region.data or "", form.password.data, address)  # fmt: skip
-    if user is None:
-        form.email.errors.append(
-            "Er bestaat al een account met dit e-mailadres. "
-            "Log in of vraag een nieuw wachtwoord aan."
+    email = accounts.normalise_email(form.email.data)
+    try:
+        decision = accounts.registration_allowed(accounts.client_address())
+        if not decision.allowed:
+            form.form_errors.append(
+                "Te veel nieuwe accounts vanaf dit adres. Probeer het over "
+                f"{accounts.wait_text(decision.retry_after)} opnieuw."
+            )
+            return render_template("auth/register.html", form=form), 429
+        mail_allowed = accounts.registration_mail_allowed(email)
+    except accounts.ThrottleUnavailable:
+        form.form_errors.append("Registreren lukt nu even niet. Probeer het zo opnieuw.")
+        return render_template("auth/register.html", form=form), 503
+    # Hashed in both cases, so the answer takes as long whether or not the address is known.
+    registration = accounts.Registration(
+        email=email, name=form.name.data.strip(), organisation=form.organisation.data.strip(),
+        region=form.region.data or "", password_hash=accounts.hash_password(form.password.data),
+    )  # fmt: skip
+    if mail_allowed:
+        existing = accounts.user_by_email(email)
+        if existing is None:
+            _mail_activation(registration)
+        else:
+            _mail_existing_account(existing)
+    return render_template("auth/register_sent.html", email=email)
+
+
+def _absolute(endpoint: str, **values: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _mail_activation(registration: accounts.Registration) -> None:
+    hours = current_app.config["REGISTRATION_MAX_AGE"] // 3600
+    link = _absolute("auth.activate", token=accounts.registration_token(registration))
+    # No name from the form in the greeting: whoever typed the address is not yet known to be
+    # its owner, and this mail must not carry their words to someone else.
+    send_mail(
+        registration.email,
+        "Bevestig uw account bij de kennisbank",
+        "Goedendag,\n\nMet dit e-mailadres is een account aangevraagd bij de Kennisbank "
+        "Onderwijs · Zorg · Jeugd. Bevestig dat het uw adres is via deze link; daarna kunt u "
+        f"inloggen met het wachtwoord dat u koos:\n\n{link}\n\nDe link werkt {hours} uur. "
+        "Vroeg u geen account aan? Dan kunt u dit bericht negeren; er wordt niets bewaard.\n\n"
+        "Kennisbank Onderwijs · Zorg · Jeugd\n",
+    )
+
+
+def _mail_existing_account(user) -> None:
+    reset = ""
+    if not user.is_blocked:
+        minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+        link = _absolute("auth.reset_password", token=accounts.reset_token(user))
+        reset = (
+            "Was u het zelf en weet u uw wachtwoord niet meer? Kies dan een nieuw wachtwoord "
+            f"via deze link (hij werkt {minutes} minuten en één keer):\n\n{link}\n\n"
         )
-        return render_template("auth/register.html", form=form)
-    accounts.start_session(user)
-    flash("Uw account is aangemaakt. U bent ingelogd.", "success")
-    return redirect(url_for("public.home"))
+    send_mail(
+        user.email,
+        "Iemand wilde een account maken met uw e-mailadres",
+        f"Beste {user.name},\n\nZojuist is met uw e-mailadres een nieuw account aangevraagd "
+        "bij de Kennisbank Onderwijs · Zorg · Jeugd. U heeft daar al een account; er is niets "
+        f"veranderd.\n\n{reset}Inloggen kan hier: {_absolute('auth.login')}\n\n"
+        "Was u het niet? Dan kunt u dit bericht negeren.\n\nKennisbank Onderwijs · Zorg · Jeugd\n",
+    )
+
+
+@bp.get("/registreren/<token>")
+def activate(token: str):
+    """Create the account from a mailed registration link (once), then ask to log in.
+
+    No session is started here: a mail filter that opens links must not end up logged in.
+    """
+    registration = accounts.registration_from_token(token)
+    if registration is None:
+        return render_template("auth/activate_invalid.html"), 400
+    if accounts.register_user(registration) is None:
+        flash("Dit account bestaat al. Log in met uw e-mailadres en wachtwoord.", "success")
+    else:
+        flash("Uw account is aangemaakt. Log in met uw e-mailadres en wachtwoord.", "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
@@ -103,9 +172,7 @@ def forgot_password():
     user = accounts.reset_recipient(email)
     if user is not None:
         config = current_app.config
-        link = config["BASE_URL"].rstrip("/") + url_for(
-            "auth.reset_password", token=accounts.reset_token(user)
-        )
+        link = _absolute("auth.reset_password", token=accounts.reset_token(user))
         minutes = config["PASSWORD_RESET_MAX_AGE"] // 60
         send_mail(
             user.email,

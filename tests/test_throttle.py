@@ -18,7 +18,8 @@ from sqlalchemy import select
 from kb.accounts import throttle
 from kb.models import ThrottleCounter, db
 from tests.support.accounts import PASSWORD, csrf, make_user
-from tests.support.app import make_app
+from tests.support.app import build_app, make_app
+from tests.support.postgres import running_postgres
 
 
 @pytest.fixture
@@ -103,7 +104,8 @@ def test_a_forged_device_cookie_is_no_known_device(app: Flask) -> None:
     assert _login(attacker, owner.email).status_code == 429
 
 
-def test_parallel_wrong_attempts_are_evaluated_at_most_the_allowance(app: Flask) -> None:
+def _parallel_wrong_attempts(app: Flask) -> list[int]:
+    """Post 40 wrong passwords for one account from one address at once; return the statuses."""
     user = make_user(app)
     clients = [_client(app, "203.0.113.77") for _ in range(40)]
     tokens = [csrf(c, "/inloggen") for c in clients]
@@ -122,10 +124,32 @@ def test_parallel_wrong_attempts_are_evaluated_at_most_the_allowance(app: Flask)
         thread.start()
     for thread in threads:
         thread.join()
+    return statuses
+
+
+def _assert_at_most_the_allowance(app: Flask, statuses: list[int]) -> None:
     assert len(statuses) == 40
     evaluated = statuses.count(200)  # "klopt niet": the password was checked
     assert 1 <= evaluated <= app.config["LOGIN_MAX_FAILURES_PAIR"]
     assert statuses.count(429) == 40 - evaluated
+
+
+def test_parallel_wrong_attempts_are_evaluated_at_most_the_allowance(app: Flask) -> None:
+    _assert_at_most_the_allowance(app, _parallel_wrong_attempts(app))
+
+
+@pytest.mark.postgres
+def test_parallel_wrong_attempts_on_postgresql(tmp_path: Path, content_dir: Path) -> None:
+    with running_postgres() as url:
+        app = build_app(tmp_path, content_dir, DATABASE_URL=url)
+        try:
+            _assert_at_most_the_allowance(app, _parallel_wrong_attempts(app))
+            with app.app_context():
+                assert db.engine.dialect.name == "postgresql"
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()  # close pooled connections before the server goes away
 
 
 def test_keys_are_keyed_hashes_and_old_rows_are_purged(app: Flask, clock) -> None:

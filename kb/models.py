@@ -253,7 +253,7 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(16), default="member")
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Changes when the password changes or the account is blocked; ends old sessions.
+    # Changes at logout, a new password or a block; ends every older session (kb.accounts).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -190,3 +190,31 @@ def test_registration_is_limited_per_address_atomically(tmp_path: Path) -> None:
                      for _ in range(3)]  # fmt: skip
     assert [d.allowed for d in decisions] == [True, True, False]
     assert decisions[2].retry_after > 3500
+
+
+def test_login_on_a_locked_database_answers_503_in_dutch_and_keeps_the_address(
+    app: Flask,
+) -> None:
+    user = make_user(app)
+    client = _client(app, "203.0.113.30")
+    token = csrf(client, "/inloggen")
+    with app.app_context():
+        # Requests run one at a time here, so the pool holds one connection: give that one a
+        # short wait (the app's is 30 s) and every request below uses it.
+        assert db.engine.pool.checkedin() == 1
+        db.session.connection().exec_driver_sql("PRAGMA busy_timeout=50")
+        db.session.remove()
+    locker = sqlite3.connect(app.config["DATABASE_URL"].removeprefix("sqlite:///"),
+                             isolation_level=None)  # fmt: skip
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        response = client.post("/inloggen", data={
+            "csrf_token": token, "email": user.email, "password": "fout"})  # fmt: skip
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Inloggen lukt nu even niet. Probeer het zo opnieuw." in text
+    assert f'value="{user.email}"' in text
+    assert _login(client, user.email).status_code == 302  # nothing was counted meanwhile

@@ -135,3 +135,20 @@ def test_forgot_password_answers_the_same_for_known_and_unknown(app: Flask) -> N
             "csrf_token": csrf(client, "/wachtwoord-vergeten"), "email": email})  # fmt: skip
         pages.append((response.status_code, response.get_data(as_text=True).replace(email, "X")))
     assert pages[0] == pages[1]
+
+
+def test_reset_requests_are_limited_per_account_silently_and_per_address_openly(
+    tmp_path: Path, mailbox: Mailbox
+) -> None:
+    app = make_app(tmp_path, RESET_REQUESTS_PER_ACCOUNT=2, RESET_REQUESTS_PER_ADDRESS=4,
+                   **mail_config(mailbox))  # fmt: skip
+    make_user(app, email_address="bekend@example.nl")
+
+    def ask(address: str, email: str = "bekend@example.nl") -> int:
+        client = _client(app, address)
+        data = {"csrf_token": csrf(client, "/wachtwoord-vergeten"), "email": email}
+        return client.post("/wachtwoord-vergeten", data=data).status_code
+
+    assert [ask(f"198.51.100.{n}") for n in range(3)] == [200, 200, 200]
+    assert len(mailbox.to("bekend@example.nl")) == 2  # the third got the same answer, no mail
+    assert [ask("203.0.113.50", f"x{n}@example.nl") for n in range(5)] == [200] * 4 + [429]

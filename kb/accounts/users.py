@@ -156,31 +156,24 @@ def create_user(email: str, password: str, role: str, name: str, organisation: s
 
 
 def reset_allowed(address: str) -> bool:
-    """Tell whether this address may ask for another reset link now (and count the request)."""
+    """Take one reset request from this address's allowance (raises ThrottleUnavailable)."""
     config = current_app.config
-    limited = throttle.limit_reached(
-        "reset-address", address, config["RESET_REQUESTS_PER_ADDRESS"],
-        config["RATE_WINDOW_SECONDS"],
-    )  # fmt: skip
-    if limited:
-        return False
-    throttle.record_attempt("reset-address", address)
-    db.session.commit()
-    return True
+    return throttle.take("reset-address", address, free=config["RESET_REQUESTS_PER_ADDRESS"],
+                         window=config["RATE_WINDOW_SECONDS"]).allowed  # fmt: skip
 
 
 def reset_recipient(email: str) -> User | None:
-    """Return the account to mail a reset link to, within its own limit; None for no mail."""
+    """Return the account to mail a reset link to, within its own limit; None for no mail.
+
+    Counted for every address asked about, known or not, so the work done does not tell.
+    """
     config = current_app.config
     email = normalise_email(email)
+    within = throttle.take("reset-account", email, free=config["RESET_REQUESTS_PER_ACCOUNT"],
+                           window=config["RATE_WINDOW_SECONDS"]).allowed  # fmt: skip
     user = user_by_email(email)
-    if user is None or user.is_blocked or throttle.limit_reached(
-        "reset-account", email, config["RESET_REQUESTS_PER_ACCOUNT"],
-        config["RATE_WINDOW_SECONDS"],
-    ):  # fmt: skip
+    if user is None or user.is_blocked or not within:
         return None
-    throttle.record_attempt("reset-account", email)
-    db.session.commit()
     return user
 
 

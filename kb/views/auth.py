@@ -165,11 +165,15 @@ def forgot_password():
     form = accounts.ForgotPasswordForm()
     if not form.validate_on_submit():
         return render_template("auth/forgot.html", form=form)
-    if not accounts.reset_allowed(accounts.client_address()):
-        form.form_errors.append("Te veel aanvragen vanaf dit adres. Probeer het later.")
-        return render_template("auth/forgot.html", form=form), 429
     email = accounts.normalise_email(form.email.data)
-    user = accounts.reset_recipient(email)
+    try:
+        if not accounts.reset_allowed(accounts.client_address()):
+            form.form_errors.append("Te veel aanvragen vanaf dit adres. Probeer het later.")
+            return render_template("auth/forgot.html", form=form), 429
+        user = accounts.reset_recipient(email)
+    except accounts.ThrottleUnavailable:
+        form.form_errors.append("Dit lukt nu even niet. Probeer het zo opnieuw.")
+        return render_template("auth/forgot.html", form=form), 503
     if user is not None:
         config = current_app.config
         link = _absolute("auth.reset_password", token=accounts.reset_token(user))

@@ -1,10 +1,11 @@
 """Accounts: who someone is and what they may do.
 
 Modules: `users` (registration, login checks, passwords, roles, blocking: every change commits
-there), `tokens` (password-reset links), `passwords` (strength estimate), `session` (Flask-Login,
-session lifetimes), `roles` (roles and the guards of whole blueprints), `throttle` (limits per
-account and address, held in the database so they hold across workers), `devices` (the
-known-device cookie) and `forms` (the account forms).
+there), `tokens` (reset and registration links), `passwords` (strength estimate), `session`
+(Flask-Login, session lifetimes), `roles` (roles and the guards of whole blueprints),
+`throttle` (limits per account, address and device, held in the database so they hold across
+workers), `devices` (the known-device cookie), `mails` (what the account pages send) and
+`forms` (the account forms).
 """
 
 from kb.accounts.devices import known_device, remember_device
@@ -16,6 +17,7 @@ from kb.accounts.forms import (
     ResetPasswordForm,
     RoleForm,
 )
+from kb.accounts.mails import mail_activation, mail_existing_account, mail_reset_link
 from kb.accounts.passwords import password_problem
 from kb.accounts.roles import ROLE_LABELS, login_redirect, require_role, safe_next
 from kb.accounts.session import end_session, init_app, start_session
@@ -72,6 +74,9 @@ __all__ = [
     "known_device",
     "limit_reached",
     "login_redirect",
+    "mail_activation",
+    "mail_existing_account",
+    "mail_reset_link",
     "normalise_email",
     "password_problem",
     "record_attempt",

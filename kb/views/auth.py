@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -15,7 +14,6 @@ from flask import (
 
 from kb import accounts, queries
 from kb.forms import ActionForm, choices
-from kb.mail import send_mail
 
 bp = Blueprint("auth", __name__)
 
@@ -98,49 +96,10 @@ def register():
     if mail_allowed:
         existing = accounts.user_by_email(email)
         if existing is None:
-            _mail_activation(registration)
+            accounts.mail_activation(registration)
         else:
-            _mail_existing_account(existing)
+            accounts.mail_existing_account(existing)
     return render_template("auth/register_sent.html", email=email)
-
-
-def _absolute(endpoint: str, **values: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-def _mail_activation(registration: accounts.Registration) -> None:
-    hours = current_app.config["REGISTRATION_MAX_AGE"] // 3600
-    link = _absolute("auth.activate", token=accounts.registration_token(registration))
-    # No name from the form in the greeting: whoever typed the address is not yet known to be
-    # its owner, and this mail must not carry their words to someone else.
-    send_mail(
-        registration.email,
-        "Bevestig uw account bij de kennisbank",
-        "Goedendag,\n\nMet dit e-mailadres is een account aangevraagd bij de Kennisbank "
-        "Onderwijs · Zorg · Jeugd. Bevestig dat het uw adres is via deze link; daarna kunt u "
-        f"inloggen met het wachtwoord dat u koos:\n\n{link}\n\nDe link werkt {hours} uur. "
-        "Vroeg u geen account aan? Dan kunt u dit bericht negeren; er wordt niets bewaard.\n\n"
-        "Kennisbank Onderwijs · Zorg · Jeugd\n",
-    )
-
-
-def _mail_existing_account(user) -> None:
-    reset = ""
-    if not user.is_blocked:
-        minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-        link = _absolute("auth.reset_password", token=accounts.reset_token(user))
-        reset = (
-            "Was u het zelf en weet u uw wachtwoord niet meer? Kies dan een nieuw wachtwoord "
-            f"via deze link (hij werkt {minutes} minuten en één keer):\n\n{link}\n\n"
-        )
-    send_mail(
-        user.email,
-        "Iemand wilde een account maken met uw e-mailadres",
-        f"Beste {user.name},\n\nZojuist is met uw e-mailadres een nieuw account aangevraagd "
-        "bij de Kennisbank Onderwijs · Zorg · Jeugd. U heeft daar al een account; er is niets "
-        f"veranderd.\n\n{reset}Inloggen kan hier: {_absolute('auth.login')}\n\n"
-        "Was u het niet? Dan kunt u dit bericht negeren.\n\nKennisbank Onderwijs · Zorg · Jeugd\n",
-    )
 
 
 @bp.get("/registreren/<token>")
@@ -175,18 +134,7 @@ def forgot_password():
         form.form_errors.append("Dit lukt nu even niet. Probeer het zo opnieuw.")
         return render_template("auth/forgot.html", form=form), 503
     if user is not None:
-        config = current_app.config
-        link = _absolute("auth.reset_password", token=accounts.reset_token(user))
-        minutes = config["PASSWORD_RESET_MAX_AGE"] // 60
-        send_mail(
-            user.email,
-            "Nieuw wachtwoord voor de kennisbank",
-            f"Beste {user.name},\n\nU vroeg een nieuw wachtwoord aan voor de Kennisbank "
-            "Onderwijs · Zorg · Jeugd. Kies een nieuw wachtwoord via deze link:\n\n"
-            f"{link}\n\nDe link werkt {minutes} minuten en één keer. Vroeg u niets aan? Dan "
-            "kunt u dit bericht negeren; uw wachtwoord blijft hetzelfde.\n\n"
-            "Kennisbank Onderwijs · Zorg · Jeugd\n",
-        )
+        accounts.mail_reset_link(user)
     return render_template("auth/forgot_sent.html", email=email)
 
 

@@ -40,6 +40,7 @@ class LiveServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()  # else Popen.__del__ warns "still running" (an error here)
         self.log.close()
 
 

@@ -117,6 +117,10 @@ def create_user_command(email: str, role: str, name: str, organisation: str) -> 
     if len(password) < accounts.PASSWORD_MIN:
         click.echo(f"Het wachtwoord moet minstens {accounts.PASSWORD_MIN} tekens hebben.", err=True)
         sys.exit(1)
+    problem = accounts.password_problem(password, [email, name, organisation])
+    if problem:
+        click.echo(problem, err=True)
+        sys.exit(1)
     accounts.create_user(email, password, role, name, organisation)
     click.echo(f"Account aangemaakt: {email} ({role}).")
 

@@ -45,11 +45,22 @@ def defaults(instance_path: str) -> dict[str, object]:
         # Accounts and submissions
         "MAIL_TIMEOUT": 10.0,
         "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
-        "LOGIN_WINDOW_SECONDS": 15 * 60,
-        "LOGIN_MAX_FAILURES_ACCOUNT": 5,
+        # Login throttle (kb.accounts.users.authenticate): after the free failures each next
+        # attempt waits LOGIN_BACKOFF_SECONDS, doubling, up to the maximum; forgotten after a
+        # quiet window. Per account+address pair (per device for a known device), per address
+        # and per account (the last two not for known devices).
+        "LOGIN_WINDOW_SECONDS": 3600,
+        "LOGIN_MAX_FAILURES_PAIR": 5,
         "LOGIN_MAX_FAILURES_ADDRESS": 20,
+        "LOGIN_MAX_FAILURES_ACCOUNT": 50,
+        "LOGIN_BACKOFF_SECONDS": 30,
+        "LOGIN_BACKOFF_MAX_SECONDS": 15 * 60,
+        "KNOWN_DEVICE_MAX_AGE": 180 * 24 * 3600,
         "RATE_WINDOW_SECONDS": 3600,
         "REGISTRATIONS_PER_ADDRESS": 10,
+        # Registration mails to one e-mail address per RATE_WINDOW_SECONDS (no mail-bombing).
+        "REGISTRATION_MAILS_PER_EMAIL": 3,
+        "REGISTRATION_MAX_AGE": 24 * 3600,  # seconds an activation link stays valid
         "RESET_REQUESTS_PER_ADDRESS": 10,
         "RESET_REQUESTS_PER_ACCOUNT": 3,
         "SUBMISSIONS_PER_ADDRESS": 10,
@@ -74,4 +85,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         # Open data: the licence stated with every bulk download and in the OpenAPI document.
         "OPEN_DATA_LICENCE": "CC BY 4.0",
         "OPEN_DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/deed.nl",
+        # Sessions end after this long without a request, and this long after the login at most.
+        "SESSION_IDLE_SECONDS": 2 * 3600,
+        "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
+        # Development mailbox: when set, every e-mail is also written whole to this folder as .eml.
+        "MAIL_DEV_DIR": "",
     }

@@ -1,7 +1,9 @@
-"""Send plain-text e-mail over SMTP (KB_MAIL_*); without a configured host, write it to the log.
+"""Send plain-text e-mail over SMTP (KB_MAIL_*); without a configured host, only say so in the log.
 
 Sending never raises: callers have already committed what the user sent, and a mail server that
-is down must not turn that into an error page. Failures are logged.
+is down must not turn that into an error page. Failures are logged. The log never holds a body:
+bodies carry live reset and status links. For development, KB_MAIL_DEV_DIR names a folder where
+every message is also written whole, as an .eml file.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
+import uuid
 from collections.abc import Iterable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 
 from flask import current_app
 
@@ -45,6 +50,16 @@ def build_message(
     return message
 
 
+def _write_dev_copy(folder: Path, message: EmailMessage) -> None:
+    # A development mailbox: one file per message, named so they sort by time.
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
+        (folder / name).write_bytes(message.as_bytes())
+    except OSError:
+        log.exception("E-mail niet in de ontwikkelmap %s geschreven", folder)
+
+
 def send_mail(
     recipients: str | Iterable[str],
     subject: str,
@@ -62,11 +77,16 @@ def send_mail(
     except (ValueError, TypeError):
         log.exception("E-mail niet opgebouwd (onderwerp %r)", subject)
         return False
+    if config.get("MAIL_DEV_DIR"):
+        _write_dev_copy(Path(config["MAIL_DEV_DIR"]), message)
     if not config.get("MAIL_HOST"):
-        # WARNING, not INFO: with no logging configured (flask run, plain gunicorn) only
-        # warnings reach stderr, and this message is the only copy of the e-mail.
-        log.warning("E-mail (geen SMTP ingesteld) aan %s\n%s", ", ".join(to), message.as_string())
-        return True
+        # WARNING: with no logging configured only warnings reach stderr, and this is the only
+        # sign that a mail was not sent. Recipient and subject only: the body holds secrets.
+        log.warning(
+            "E-mail niet verstuurd (geen SMTP ingesteld) aan %s, onderwerp %r",
+            ", ".join(to), message["Subject"],
+        )  # fmt: skip
+        return bool(config.get("MAIL_DEV_DIR"))
     try:
         with smtplib.SMTP(
             config["MAIL_HOST"], int(config["MAIL_PORT"]), timeout=float(config["MAIL_TIMEOUT"])

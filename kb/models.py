@@ -268,7 +268,7 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(16), default="member")
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Changes when the password changes or the account is blocked; ends old sessions.
+    # Changes at logout, a new password or a block; ends every older session (kb.accounts).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -283,6 +283,22 @@ class LoginAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class ThrottleCounter(db.Model):
+    """Recent attempts for one key (a keyed hash of an account, address or pair), for limits.
+
+    Changed only by compare-and-set on `version` (kb.accounts.throttle), so parallel requests
+    never both take the same attempt; `expires_at` says when the row can be purged.
+    """
+
+    __tablename__ = "throttle_counter"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    allowed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 # --- submissions ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from flask import Flask
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import select
 
-from kb.models import LoginAttempt, User, db
+from kb.models import ThrottleCounter, User, db
 from tests.support.accounts import PASSWORD, csrf, login, make_user
 from tests.support.app import make_app
 from tests.support.mail import Mailbox, body, mail_config
@@ -28,7 +28,9 @@ def _user(app: Flask, address: str) -> User:
         return user
 
 
-def test_register_creates_a_logged_in_member_with_a_scrypt_hash(app: Flask) -> None:
+def test_register_creates_a_member_with_a_scrypt_hash_once_the_link_is_followed(
+    app: Flask, mailbox: Mailbox
+) -> None:
     client = app.test_client()
     response = client.post(
         "/registreren",
@@ -42,11 +44,16 @@ def test_register_creates_a_logged_in_member_with_a_scrypt_hash(app: Flask) -> N
             "password_confirm": "een-lang-wachtwoord",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "We hebben een e-mail gestuurd naar anna@almere.nl" in response.get_data(as_text=True)
+    message = mailbox.wait_for(lambda m: "Bevestig" in m["Subject"])
+    link = re.search(r"https?://[^/\s]+(/registreren/\S+)", body(message)).group(1)
+    assert client.get(link).status_code == 302
     user = _user(app, "anna@almere.nl")
-    assert user.role == "member"
+    assert user.role == "member" and user.region_id is not None
     assert user.password_hash.startswith("scrypt:")
     assert "een-lang-wachtwoord" not in user.password_hash
+    assert login(client, "anna@almere.nl", "een-lang-wachtwoord").status_code == 302
     assert "Uitloggen" in client.get("/").get_data(as_text=True)
 
 
@@ -83,7 +90,10 @@ def test_register_errors_are_dutch_next_to_the_field_and_input_is_kept(app: Flas
             "password_confirm": "lang-genoeg-wachtwoord",
         },
     )
-    assert "Er bestaat al een account met dit e-mailadres." in response.get_data(as_text=True)
+    # The same answer as for a new address: the owner is told by e-mail instead.
+    assert "We hebben een e-mail gestuurd naar bestaat@example.nl" in response.get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -145,7 +155,7 @@ def test_login_is_throttled_per_account_across_workers(app: Flask, tmp_path: Pat
     assert response.status_code == 429
     assert "Te veel mislukte pogingen" in response.get_data(as_text=True)
     with app.app_context():
-        keys = db.session.scalars(select(LoginAttempt.key)).all()
+        keys = db.session.scalars(select(ThrottleCounter.key)).all()
     assert keys and not any(user.email in key or "127.0.0.1" in key for key in keys)
 
 

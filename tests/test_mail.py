@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from kb import accounts
 from kb.mail import send_mail
+from kb.models import User, db
+from tests.support.accounts import csrf, make_user
 from tests.support.app import make_app
 from tests.support.mail import body, mail_config, running_mailbox
 from tests.support.server import free_port
@@ -53,15 +59,53 @@ def listen(caplog: pytest.LogCaptureFixture) -> Iterator[Callable[[], None]]:
     logger.removeHandler(caplog.handler)
 
 
-def test_without_smtp_the_mail_is_logged(
+def test_without_smtp_only_recipient_and_subject_are_logged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, listen: Callable[[], None]
 ) -> None:
     app = make_app(tmp_path)
     listen()
-    with caplog.at_level(logging.INFO, logger="kb.mail"), app.app_context():
-        assert send_mail("a@example.nl", "Onderwerp", "De inhoud van het bericht")
-    assert "geen SMTP ingesteld" in caplog.text
-    assert "a@example.nl" in caplog.text
+    with caplog.at_level(logging.DEBUG, logger="kb.mail"), app.app_context():
+        assert send_mail("a@example.nl", "Onderwerp", "De inhoud van het bericht") is False
+    assert "niet verstuurd (geen SMTP ingesteld)" in caplog.text
+    assert "a@example.nl" in caplog.text and "Onderwerp" in caplog.text
+    assert "De inhoud" not in caplog.text
+
+
+def test_a_reset_without_smtp_leaves_no_link_or_token_in_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, listen: Callable[[], None]
+) -> None:
+    app = make_app(tmp_path)
+    user = make_user(app, email_address="reset@example.nl")
+    listen()
+    client = app.test_client()
+    with caplog.at_level(logging.DEBUG):
+        response = client.post("/wachtwoord-vergeten", data={
+            "csrf_token": csrf(client, "/wachtwoord-vergeten"), "email": user.email})  # fmt: skip
+    assert response.status_code == 200
+    assert "reset@example.nl" in caplog.text  # the mail was attempted, and that is logged
+    assert "/wachtwoord-vergeten/" not in caplog.text
+    assert "http" not in caplog.text
+    with app.app_context():
+        token = accounts.reset_token(db.session.get(User, user.id))
+    assert token.split(".")[0] not in caplog.text
+
+
+def test_the_development_mailbox_holds_the_whole_message(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, listen: Callable[[], None]
+) -> None:
+    folder = tmp_path / "mailbox"
+    app = make_app(tmp_path, MAIL_DEV_DIR=str(folder))
+    make_user(app, email_address="reset@example.nl")
+    listen()
+    client = app.test_client()
+    with caplog.at_level(logging.DEBUG):
+        token = csrf(client, "/wachtwoord-vergeten")
+        client.post("/wachtwoord-vergeten", data={"csrf_token": token, "email": "reset@example.nl"})
+    (saved,) = folder.glob("*.eml")
+    message = email.message_from_bytes(saved.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "reset@example.nl"
+    link = re.search(r"http\S+/wachtwoord-vergeten/\S+", body(message))
+    assert link and link.group(0) not in caplog.text
 
 
 def test_an_unreachable_server_is_logged_not_raised(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from kb.accounts.passwords import password_problem
 from kb.accounts.roles import ROLE_LABELS
 from kb.forms import INVALID_CHOICE, REQUIRED, KBForm, choices
 
@@ -23,6 +24,15 @@ def email_field(label: str = "E-mailadres") -> EmailField:
     )
 
 
+def strong_password(form: KBForm, field: PasswordField) -> None:
+    """Refuse a guessable password; the form's `password_context()` names the account."""
+    if field.errors:  # too short already says enough
+        return
+    problem = password_problem(field.data or "", form.password_context())
+    if problem:
+        raise ValidationError(problem)
+
+
 def new_password_fields() -> tuple[PasswordField, PasswordField]:
     """Return a new-password field and its confirmation."""
     password = PasswordField(
@@ -34,6 +44,7 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
                 max=200,
                 message=f"Kies een wachtwoord van minstens {PASSWORD_MIN} tekens.",
             ),
+            strong_password,
         ],
     )
     confirm = PasswordField(
@@ -67,6 +78,10 @@ class RegisterForm(KBForm):
     email = email_field()
     password, password_confirm = new_password_fields()
 
+    def password_context(self) -> list[str]:
+        """What this person typed about themself: a password made of it is easy to guess."""
+        return [self.email.data or "", self.name.data or "", self.organisation.data or ""]
+
 
 class ForgotPasswordForm(KBForm):
     email = email_field()
@@ -74,6 +89,14 @@ class ForgotPasswordForm(KBForm):
 
 class ResetPasswordForm(KBForm):
     password, password_confirm = new_password_fields()
+
+    def __init__(self, *args: object, user_inputs: list[str] | None = None, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.user_inputs = user_inputs or []
+
+    def password_context(self) -> list[str]:
+        """The account's e-mail, name and organisation (given by the view)."""
+        return self.user_inputs
 
 
 class RoleForm(KBForm):

@@ -18,8 +18,8 @@ ROLE_LABELS = {"member": "Aandeelhouder", "editor": "Redacteur", "admin": "Behee
 class SessionUser(UserMixin):
     """The logged-in user: a User row plus what Flask-Login needs.
 
-    The session stores "id:session_version", so raising session_version (new password,
-    blocked account) ends every existing session of that user.
+    The session stores "id:session_version", so raising session_version (logout, new
+    password, blocked account) ends every existing session of that user.
     """
 
     def __init__(self, row: User) -> None:

@@ -1,8 +1,9 @@
-"""Password-reset links: signed, time-limited, and usable once."""
+"""Links we mail: password resets (signed, time-limited, usable once) and registrations."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict, dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -41,3 +42,35 @@ def user_for_reset_token(token: str) -> User | None:
     if _password_fingerprint(user) != data.get("p"):
         return None
     return user
+
+
+# --- registration: nothing is stored until the owner of the address follows the link ---------
+
+REGISTRATION_SALT = "kb-registration"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What someone filled in at /registreren, carried in the link we mailed to the address."""
+
+    email: str
+    name: str
+    organisation: str
+    region: str
+    password_hash: str
+
+
+def registration_token(registration: Registration) -> str:
+    """Return a signed link token holding the registration (the password only as its hash)."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REGISTRATION_SALT)
+    return serializer.dumps(asdict(registration))
+
+
+def registration_from_token(token: str) -> Registration | None:
+    """Return the registration in an unexpired, untampered token, else None."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REGISTRATION_SALT)
+    try:
+        data = serializer.loads(token, max_age=current_app.config["REGISTRATION_MAX_AGE"])
+        return Registration(**{f: str(data[f]) for f in Registration.__dataclass_fields__})
+    except (BadSignature, ValueError, KeyError, TypeError):
+        return None

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, request, url_for
 from kb import queries
 from kb.models import Article
 from kb.queries import FACETS
+from kb.security import query_int
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -70,9 +71,8 @@ def article_detail(article: Article) -> dict[str, Any]:
 def articles():
     """List published articles, filtered and paginated."""
     filters = {name: request.args.getlist(name) for name in FACETS}
-    page = request.args.get("page", 1, type=int) or 1
-    maximum = current_app.config["API_MAX_PER_PAGE"]
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), maximum)
+    page = query_int("page", 1)
+    per_page = query_int("per_page", 20, maximum=current_app.config["API_MAX_PER_PAGE"])
     sort = "nieuw" if request.args.get("sort") == "newest" else "titel"
     result = queries.paginate(queries.filtered(filters), page, per_page, sort)
     return {

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from kb import queries, search
 from kb.models import Advice, Article, Kind, Region, Theme, db
+from kb.security import query_int
 
 bp = Blueprint("public", __name__)
 log = logging.getLogger(__name__)
@@ -17,7 +18,7 @@ SORT_LABELS = {"titel": "A–Z", "nieuw": "Nieuwste eerst"}
 
 
 def _page_number() -> int:
-    return request.args.get("pagina", 1, type=int) or 1
+    return query_int("pagina", 1)
 
 
 def _sort() -> str:

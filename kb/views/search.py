@@ -17,6 +17,7 @@ from kb import queries
 from kb import search as engine
 from kb.models import Article
 from kb.search import FACETS, IndexUnavailable
+from kb.security import query_int
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,8 @@ def parse_request(default_per_page: int, max_per_page: int) -> SearchRequest:
     filters = {name: list(dict.fromkeys(v for v in args.getlist(name) if v))[:30]
                for name in FACETS}  # fmt: skip
     sort = SORT_ALIASES.get(args.get("sort", ""), "relevantie")
-    page = args.get("page", type=int) or args.get("pagina", type=int) or 1
-    per_page = args.get("per_page", type=int) or default_per_page
+    page = query_int("page", 0, minimum=0) or query_int("pagina", 1)
+    per_page = query_int("per_page", 0, minimum=0) or default_per_page
     return SearchRequest(
         q=args.get("q", "")[:2000].strip(),
         filters={k: v for k, v in filters.items() if v},

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1_account_sessions'
-down_revision = 'd7da58eb98d1'
+down_revision = 'j10_collections'
 branch_labels = None
 depends_on = None
 

@@ -54,4 +54,6 @@ def defaults(instance_path: str) -> dict[str, object]:
         "RESET_REQUESTS_PER_ACCOUNT": 3,
         "SUBMISSIONS_PER_ADDRESS": 10,
         "MAX_ATTACHMENTS": 5,
+        # Days the anonymous search log keeps a row (AVG); `kb purge-search-log` deletes older.
+        "SEARCH_LOG_RETENTION_DAYS": 180,
     }

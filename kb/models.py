@@ -376,3 +376,15 @@ class IndexOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class ChangeCounter(db.Model):
+    """One row, bumped in the same transaction as any change to articles or the taxonomy.
+
+    Every worker keys its caches of taxonomy, counts and article pages on this number, so a
+    change through one worker is seen by all the others on their next request.
+    """
+
+    __tablename__ = "change_counter"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
 from whoosh import query as wq
 
-from kb.models import SynonymGroup, db
-from kb.queries import FACETS
+from kb.queries import FACETS, synonym_groups
 from kb.search.analysis import WordTerms, snippet
 from kb.search.bits import column, facet_bits, from_bits, match_bits, union
 from kb.search.index import ReaderState, reader
@@ -51,8 +49,8 @@ class SearchResult:
 
 
 def _synonyms(state: ReaderState) -> Synonyms:
-    groups = tuple(tuple(g) for g in db.session.scalars(select(SynonymGroup.terms)))
-    return compile_synonyms(state.analysis, groups)
+    # The groups are cached per process on the change counter: no query per search.
+    return compile_synonyms(state.analysis, synonym_groups())
 
 
 # --- the search -----------------------------------------------------------------------------

@@ -7,13 +7,12 @@ from typing import Any
 from flask import Blueprint, abort, current_app, request, url_for
 
 from kb import queries
-from kb.models import Article
-from kb.queries import FACETS
+from kb.queries import FACETS, ArticlePage, ArticleView
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def article_summary(article: Article) -> dict[str, Any]:
+def article_summary(article: ArticleView) -> dict[str, Any]:
     """Return the list representation of an article."""
     return {
         "slug": article.slug,
@@ -30,8 +29,9 @@ def article_summary(article: Article) -> dict[str, Any]:
     }
 
 
-def article_detail(article: Article) -> dict[str, Any]:
+def article_detail(page: ArticlePage) -> dict[str, Any]:
     """Return every field of an article, with its Markdown and sanitised HTML."""
+    article = page.article
     data = article_summary(article)
     data.update(
         {
@@ -52,7 +52,7 @@ def article_detail(article: Article) -> dict[str, Any]:
                 }
                 for c in article.citations
             ],
-            "related": [a.slug for a in queries.related_articles(article)],
+            "related": [a.slug for a in page.related],
         }
     )
     return data
@@ -66,7 +66,7 @@ def articles():
     maximum = current_app.config["API_MAX_PER_PAGE"]
     per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), maximum)
     sort = "nieuw" if request.args.get("sort") == "newest" else "titel"
-    result = queries.paginate(queries.filtered(filters), page, per_page, sort)
+    result = queries.paginate(filters, page, per_page, sort)
     return {
         "total": result.total,
         "page": result.page,
@@ -79,7 +79,7 @@ def articles():
 @bp.get("/articles/<slug>")
 def article(slug: str):
     """Return one published article."""
-    item = queries.article_by_slug(slug)
-    if item is None:
+    page = queries.article_page(slug)
+    if page is None:
         abort(404)
-    return article_detail(item)
+    return article_detail(page)

@@ -67,6 +67,7 @@ def test_search_answers_while_the_database_is_locked(app: Flask) -> None:
     sent: list[str] = []
     with app.app_context():
         engine = db.engine
+
     def record(*args: object) -> None:
         sent.append(str(args[2]))
 

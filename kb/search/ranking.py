@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 from whoosh import query as wq
-from whoosh.matching import FilterMatcher, NullMatcher
+from whoosh.matching import NullMatcher, WrappingMatcher
 
 from kb.queries import FACETS, synonym_groups
 from kb.search.analysis import WordTerms, snippet
@@ -232,18 +232,62 @@ class PhraseScore(wq.Query):
         if not local:
             return NullMatcher()
         words = wq.And([wq.Term(self.fieldname, word) for word in self.words])
-        return _InDocs(
-            words.matcher(searcher, context), frozenset(from_bits(local)), boost=self.boost
-        )
+        return _OnDocs(words.matcher(searcher, context), from_bits(local), boost=self.boost)
 
 
-class _InDocs(FilterMatcher):
-    """FilterMatcher that stays on its documents when a top-k search skips by block quality."""
+class _OnDocs(WrappingMatcher):
+    """Visit only the given documents (ascending) of a child matcher that holds them all, by
+    skip_to: walking the child would visit every document that has both words."""
 
-    def skip_to_quality(self, minquality: float) -> int:
-        skipped = self.child.skip_to_quality(minquality / self.boost)
-        self._find_next()
-        return skipped
+    def __init__(self, child: Any, docs: list[int], boost: float = 1.0, at: int = 0) -> None:
+        super().__init__(child, boost)
+        self.docs = docs
+        self.at = at
+        if self.is_active():
+            child.skip_to(docs[at])
+
+    def copy(self) -> _OnDocs:
+        return _OnDocs(self.child.copy(), self.docs, self.boost, self.at)
+
+    def replace(self, minquality: float = 0) -> Any:
+        return self if self.is_active() else NullMatcher()
+
+    def is_active(self) -> bool:
+        return self.at < len(self.docs)
+
+    def id(self) -> int:
+        return self.docs[self.at]
+
+    def all_ids(self) -> Any:
+        return iter(self.docs[self.at :])
+
+    def reset(self) -> None:
+        self.child.reset()
+        self.at = 0
+        if self.docs:
+            self.child.skip_to(self.docs[0])
+
+    def next(self) -> bool:
+        self.at += 1
+        if self.is_active():
+            self.child.skip_to(self.docs[self.at])
+        return False
+
+    def skip_to(self, docnum: int) -> bool:
+        if self.is_active() and docnum > self.docs[self.at]:
+            self.at = bisect_left(self.docs, docnum, self.at)
+            if self.is_active():
+                self.child.skip_to(self.docs[self.at])
+        return False
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def score(self) -> float:
+        child = self.child
+        if child.is_active() and child.id() == self.docs[self.at]:
+            return child.score() * self.boost
+        return 0.0
 
 
 def for_scoring(state: ReaderState, query: wq.Query) -> wq.Query:

@@ -99,6 +99,7 @@ EXPECTED = {
     "/api/v1/search?q=koffieautomaat": 2,
     "/api/v1/articles?per_page=50": 3,
     "/api/v1/articles/telling-03": 1,
+    "/api/v1/suggest?q=koffie": 2,
 }
 
 

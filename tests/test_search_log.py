@@ -13,11 +13,15 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
+from flask_migrate import downgrade
 from sqlalchemy import event, func, select
 
 from kb.models import SearchLog, db, utcnow
 from kb.search import flush_search_log, search_log_stats
+from tests.support.app import build_app, load_content
+from tests.test_database import postgres_url  # noqa: F401 (the PostgreSQL server fixture)
 
 HOLD_LOCK = """
 import sqlite3, sys
@@ -116,3 +120,37 @@ def test_retention_days_come_from_config(tmp_path: Path) -> None:
     assert app.test_cli_runner().invoke(args=["kb", "purge-search-log"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SearchLog)) == 0
+
+
+@pytest.mark.postgres
+def test_postgresql_rows_in_one_query_and_the_log_written(
+    postgres_url: str,  # noqa: F811 (the fixture imported above)
+    tmp_path: Path,
+    content_dir: Path,
+) -> None:
+    """On PostgreSQL too: a result list is one query (string_agg) and the log is written."""
+    app = build_app(tmp_path, content_dir, DATABASE_URL=postgres_url)
+    load_content(app)
+    client = app.test_client()
+    try:
+        data = client.get("/api/v1/search?q=jeugdhulp").json
+        assert data["total"] >= 1 and all(r["themes"] for r in data["results"])
+        assert client.get("/zoeken?q=jeugdhulp&theme=preventief-jeugdbeleid").status_code == 200
+        assert flush_search_log()
+        assert "jeugdhulp" in _log_rows(app)
+        with app.app_context():
+            engine = db.engine
+        sent: list[str] = []
+
+        def record(*args: object) -> None:
+            sent.append(str(args[2]))
+
+        event.listen(engine, "before_cursor_execute", record)
+        assert client.get("/zoeken?q=jeugdhulp").status_code == 200
+        event.remove(engine, "before_cursor_execute", record)
+        assert len(sent) == 2  # the change counter and the rows
+    finally:
+        with app.app_context():
+            downgrade(revision="base")
+            db.session.remove()
+            db.engine.dispose()

@@ -184,6 +184,18 @@ def send_review_reminders_command() -> None:
                f"{report.editor_mails}; aan indieners: {report.submitter_mails}.")  # fmt: skip
 
 
+@kb_cli.command("purge-search-log")
+@click.option("--days", type=int, default=None, help="Keep this many days (default: config).")
+def purge_search_log_command(days: int | None) -> None:
+    """Delete anonymous search-log rows older than SEARCH_LOG_RETENTION_DAYS (default 180)."""
+    keep = days if days is not None else int(current_app.config["SEARCH_LOG_RETENTION_DAYS"])
+    if keep < 0:
+        click.echo("--days moet 0 of meer zijn.", err=True)
+        sys.exit(1)
+    deleted = search.purge_search_log(keep)
+    click.echo(f"Zoeklog: {deleted} regel(s) ouder dan {keep} dagen verwijderd.")
+
+
 def init_app(app: Flask) -> None:
     """Register the kb command group."""
     app.cli.add_command(kb_cli)

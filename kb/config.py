@@ -90,4 +90,6 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
         # Development mailbox: when set, every e-mail is also written whole to this folder as .eml.
         "MAIL_DEV_DIR": "",
+        # Days the anonymous search log keeps a row (AVG); `kb purge-search-log` deletes older.
+        "SEARCH_LOG_RETENTION_DAYS": 180,
     }

@@ -605,3 +605,15 @@ class EventSignup(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="signups")
+
+
+class ChangeCounter(db.Model):
+    """One row, bumped in the same transaction as any change to articles or the taxonomy.
+
+    Every worker keys its caches of taxonomy, counts and article pages on this number, so a
+    change through one worker is seen by all the others on their next request.
+    """
+
+    __tablename__ = "change_counter"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,7 +12,7 @@ from kb.queries import FACETS
 from kb.search.health import IndexReport, check_index, health
 from kb.search.index import process_outbox as index_pending
 from kb.search.index import rebuild
-from kb.search.log import log_search
+from kb.search.log import flush_search_log, log_search, purge_search_log, search_log_stats
 from kb.search.ranking import SearchResult, search
 from kb.search.related import complete_titles, known_terms, more_like_this
 from kb.search.storage import IndexUnavailable
@@ -24,11 +24,14 @@ __all__ = [
     "SearchResult",
     "check_index",
     "complete_titles",
+    "flush_search_log",
     "health",
     "index_pending",
     "known_terms",
     "log_search",
     "more_like_this",
+    "purge_search_log",
     "rebuild",
     "search",
+    "search_log_stats",
 ]

@@ -114,19 +114,107 @@ def match_bits(state: ReaderState, query: wq.Query, size: int) -> int:
             if not result:
                 break
         return result
+    if isinstance(query, wq.Phrase):
+        return phrase_bits(state, query, size)
     return to_bits(state.searcher.docs_for_query(query), size)
 
 
+def phrase_bits(state: ReaderState, phrase: wq.Phrase, size: int) -> int:
+    """Return the documents holding a phrase, cached per searcher and per segment: positions
+    are read once per segment, and only when every word occurs (from the term bit sets)."""
+    cache: dict[tuple[Any, ...], int] = state.caches.setdefault("phrases", {})
+    key = (phrase.fieldname, tuple(phrase.words), phrase.slop)
+    bits = cache.get(key)
+    if bits is None:
+        bits = -1
+        for word in dict.fromkeys(phrase.words):
+            bits &= _term_bits(state, phrase.fieldname, word, size)
+            if not bits:
+                break
+        if bits:
+            found = 0
+            for segment, offset in _segments(state):
+                found |= _segment_phrase_bits(state, segment, phrase) << offset
+            bits &= found
+        if len(cache) > 2_000:
+            cache.clear()
+        cache[key] = bits
+    return bits
+
+
+def segment_offsets(state: ReaderState) -> dict[int, int]:
+    """Return id(segment reader) -> its first document number in the searcher, cached."""
+    offsets = state.caches.get("offsets")
+    if offsets is None:
+        leaves = state.searcher.reader().leaf_readers()
+        offsets = state.caches["offsets"] = {id(r): offset for r, offset in leaves}
+    return offsets
+
+
 def _term_bits(state: ReaderState, field_name: str, text: str, size: int) -> int:
+    """A term's live documents, cached per searcher and built from bit sets cached per segment,
+    so a searcher opened after a publish reads postings of the new small segment only."""
     cache: dict[tuple[str, str], int] = state.caches.setdefault("terms", {})
     key = (field_name, text)
     bits = cache.get(key)
     if bits is None:
-        r = state.searcher.reader()
-        bits = to_bits(r.postings(field_name, text).all_ids(), size) if key in r else 0
+        bits = 0
+        for segment, offset in _segments(state):
+            bits |= _segment_term_bits(state, segment, field_name, text) << offset
+        bits &= facet_bits(state)[""][""]
         if len(cache) > 20_000:  # bounded: a long-lived searcher sees many distinct words
             cache.clear()
         cache[key] = bits
+    return bits
+
+
+_term_cache: dict[tuple[str, ...], int] = {}
+TERM_CACHE_SIZE = 50_000  # per-segment term and phrase bit sets kept per process
+
+
+def _segments(state: ReaderState) -> list[tuple[Any, int]]:
+    segments = state.caches.get("segments")
+    if segments is None:
+        if state.searcher.is_atomic():
+            segments = [(state.searcher, 0)]
+        else:
+            segments = list(state.searcher.subsearchers)
+        state.caches["segments"] = segments
+    return segments
+
+
+def _remember(key: tuple[str, ...], bits: int) -> int:
+    if len(_term_cache) > TERM_CACHE_SIZE:
+        _term_cache.clear()
+    _term_cache[key] = bits
+    return bits
+
+
+def _segment_term_bits(state: ReaderState, sub: Any, field_name: str, text: str) -> int:
+    """A term's documents in one segment, deleted ones included (segments never change;
+    deletions are applied through the live set)."""
+    segment_reader = sub.reader()
+    key = (str(state.root), state.generation, segment_reader.segment().segment_id(), field_name,
+           text)  # fmt: skip
+    bits = _term_cache.get(key)
+    if bits is None:
+        bits = 0
+        if (field_name, text) in segment_reader:
+            field = segment_reader.schema[field_name]
+            raw = segment_reader._terms.matcher(field_name, field.to_bytes(text), field.format)
+            bits = to_bits(raw.all_ids(), segment_reader.doc_count_all())
+        bits = _remember(key, bits)
+    return bits
+
+
+def _segment_phrase_bits(state: ReaderState, sub: Any, phrase: wq.Phrase) -> int:
+    segment_reader = sub.reader()
+    key = (str(state.root), state.generation, segment_reader.segment().segment_id(),
+           "phrase", phrase.fieldname, repr(tuple(phrase.words)), str(phrase.slop))  # fmt: skip
+    bits = _term_cache.get(key)
+    if bits is None:
+        unboosted = wq.Phrase(phrase.fieldname, list(phrase.words), slop=phrase.slop)
+        bits = _remember(key, to_bits(sub.docs_for_query(unboosted), sub.doc_count_all()))
     return bits
 
 

@@ -13,13 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
 from whoosh import query as wq
+from whoosh.matching import NullMatcher, WrappingMatcher
 
-from kb.models import SynonymGroup, db
-from kb.queries import FACETS
+from kb.queries import FACETS, synonym_groups
 from kb.search.analysis import WordTerms, snippet
-from kb.search.bits import column, facet_bits, from_bits, match_bits, union
+from kb.search.bits import (
+    column,
+    facet_bits,
+    from_bits,
+    match_bits,
+    phrase_bits,
+    segment_offsets,
+    union,
+)
 from kb.search.index import ReaderState, reader
 from kb.search.query import (
     FIELD_BOOSTS,
@@ -51,8 +58,8 @@ class SearchResult:
 
 
 def _synonyms(state: ReaderState) -> Synonyms:
-    groups = tuple(tuple(g) for g in db.session.scalars(select(SynonymGroup.terms)))
-    return compile_synonyms(state.analysis, groups)
+    # The groups are cached per process on the change counter: no query per search.
+    return compile_synonyms(state.analysis, synonym_groups())
 
 
 # --- the search -----------------------------------------------------------------------------
@@ -156,14 +163,15 @@ def _rank(
     wanted = page * per_page
     searcher = state.searcher
     if sort == "relevance" and not isinstance(built.query, wq.Every):
+        scoring = for_scoring(state, built.query)
         if hits.narrowed and result.total <= SCORE_DIRECTLY:
             # Few hits left after filters: score just those (skip_to jumps over the rest).
-            found = heapq.nlargest(wanted + per_page, _score_docs(searcher, built.query, hits))
+            found = heapq.nlargest(wanted + per_page, _score_docs(searcher, scoring, hits))
         else:
             # Top-k lets whoosh skip posting blocks that cannot make the page.
             docset = set(from_bits(hits.bits)) if hits.narrowed else None
             found = searcher.search(
-                built.query, limit=wanted + per_page, filter=docset, terms=False
+                scoring, limit=wanted + per_page, filter=docset, terms=False
             ).top_n
         updated = column(state, "updated")
         # Recency breaks ties between equal scores; rounding makes near-equal scores tie.
@@ -184,6 +192,111 @@ def _rank(
             result.snippets[article_id] = snippet(
                 state.analysis, stored.get("text", ""), built.wanted, enough
             )
+
+
+# --- phrases: matched once, scored without positions --------------------------------------------
+
+
+class PhraseScore(wq.Query):
+    """A phrase for ranking only: the documents come from the phrase's cached bit set, the score
+    is the sum of its words' scores (which is what whoosh's phrase matcher scores), so ranking
+    never reads positions again after matching did."""
+
+    def __init__(self, phrase: wq.Phrase, bits: int, offsets: dict[int, int]) -> None:
+        self.fieldname = phrase.fieldname
+        self.words = list(phrase.words)
+        self.boost = phrase.boost
+        self.bits = bits
+        self.offsets = offsets
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PhraseScore) and (
+            self.fieldname,
+            self.words,
+            self.boost,
+            self.bits,
+        ) == (other.fieldname, other.words, other.boost, other.bits)
+
+    def __hash__(self) -> int:
+        return hash((self.fieldname, tuple(self.words), self.boost))
+
+    def __repr__(self) -> str:
+        return f"PhraseScore({self.fieldname!r}, {self.words!r}, boost={self.boost})"
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return self.bits.bit_count()
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        offset = self.offsets.get(id(searcher.reader()), 0)
+        local = (self.bits >> offset) & ((1 << searcher.doc_count_all()) - 1)
+        if not local:
+            return NullMatcher()
+        words = wq.And([wq.Term(self.fieldname, word) for word in self.words])
+        return _OnDocs(words.matcher(searcher, context), from_bits(local), boost=self.boost)
+
+
+class _OnDocs(WrappingMatcher):
+    """Visit only the given documents (ascending) of a child matcher that holds them all, by
+    skip_to: walking the child would visit every document that has both words."""
+
+    def __init__(self, child: Any, docs: list[int], boost: float = 1.0, at: int = 0) -> None:
+        super().__init__(child, boost)
+        self.docs = docs
+        self.at = at
+        if self.is_active():
+            child.skip_to(docs[at])
+
+    def copy(self) -> _OnDocs:
+        return _OnDocs(self.child.copy(), self.docs, self.boost, self.at)
+
+    def replace(self, minquality: float = 0) -> Any:
+        return self if self.is_active() else NullMatcher()
+
+    def is_active(self) -> bool:
+        return self.at < len(self.docs)
+
+    def id(self) -> int:
+        return self.docs[self.at]
+
+    def all_ids(self) -> Any:
+        return iter(self.docs[self.at :])
+
+    def reset(self) -> None:
+        self.child.reset()
+        self.at = 0
+        if self.docs:
+            self.child.skip_to(self.docs[0])
+
+    def next(self) -> bool:
+        self.at += 1
+        if self.is_active():
+            self.child.skip_to(self.docs[self.at])
+        return False
+
+    def skip_to(self, docnum: int) -> bool:
+        if self.is_active() and docnum > self.docs[self.at]:
+            self.at = bisect_left(self.docs, docnum, self.at)
+            if self.is_active():
+                self.child.skip_to(self.docs[self.at])
+        return False
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def score(self) -> float:
+        child = self.child
+        if child.is_active() and child.id() == self.docs[self.at]:
+            return child.score() * self.boost
+        return 0.0
+
+
+def for_scoring(state: ReaderState, query: wq.Query) -> wq.Query:
+    """Return the query with every phrase replaced by its PhraseScore (same ranking, no
+    second pass over positions)."""
+    if isinstance(query, wq.Phrase):
+        size = state.searcher.reader().doc_count_all()
+        return PhraseScore(query, phrase_bits(state, query, size), segment_offsets(state))
+    return query.apply(lambda sub: for_scoring(state, sub))
 
 
 def _score_docs(searcher: Any, query: wq.Query, hits: Hits) -> list[tuple[float, int]]:

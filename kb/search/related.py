@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
 from whoosh import query as wq
 
-from kb.models import Region, SynonymGroup, Theme, db
+from kb.queries import catalogue
 from kb.search.analysis import fold
 from kb.search.bits import facet_bits
 from kb.search.index import reader
@@ -13,8 +14,21 @@ from kb.search.query import parse
 
 
 def more_like_this(article_id: int, exclude: set[int], limit: int = 4) -> list[int]:
-    """Return ids of articles like this one (by its key terms and themes), best first."""
+    """Return ids of articles like this one (by its key terms and themes), best first.
+
+    Cached per searcher: the answer changes only when the index does.
+    """
     state = reader()
+    cache: dict[tuple, list[int]] = state.caches.setdefault("more_like_this", {})
+    key = (article_id, frozenset(exclude), limit)
+    if key not in cache:
+        if len(cache) > 5_000:
+            cache.clear()
+        cache[key] = _more_like_this(state, article_id, exclude, limit)
+    return list(cache[key])
+
+
+def _more_like_this(state: Any, article_id: int, exclude: set[int], limit: int) -> list[int]:
     searcher = state.searcher
     docnum = searcher.document_number(id=str(article_id))
     if docnum is None:
@@ -67,11 +81,11 @@ def complete_titles(text: str, limit: int = 6) -> list[int]:
 def known_terms(typed: str, limit: int) -> list[str]:
     """Return taxonomy labels, region names and aliases and synonyms that start as typed."""
     prefix = fold(typed)
-    candidates: list[str] = []
-    candidates += db.session.scalars(select(Theme.label).order_by(Theme.position))
-    for name, aliases in db.session.execute(select(Region.name, Region.aliases)):
-        candidates += [name, *(aliases or [])]
-    for terms in db.session.scalars(select(SynonymGroup.terms)):
+    taxonomy = catalogue()  # cached per process and change: no query per keystroke
+    candidates: list[str] = [theme.label for theme in taxonomy.themes]
+    for region in taxonomy.regions:
+        candidates += [region.name, *(region.aliases or [])]
+    for terms in taxonomy.synonyms:
         candidates += terms
     found: list[str] = []
     for term in dict.fromkeys(candidates):

@@ -10,14 +10,13 @@ import yaml
 from flask import Blueprint, abort, current_app, request, url_for
 
 from kb import queries
-from kb.models import Article
-from kb.queries import FACETS
+from kb.queries import FACETS, ArticlePage, ArticleView
 from kb.security import query_int
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def article_summary(article: Article) -> dict[str, Any]:
+def article_summary(article: ArticleView) -> dict[str, Any]:
     """Return the list representation of an article."""
     return {
         "slug": article.slug,
@@ -34,8 +33,9 @@ def article_summary(article: Article) -> dict[str, Any]:
     }
 
 
-def article_detail(article: Article) -> dict[str, Any]:
+def article_detail(page: ArticlePage) -> dict[str, Any]:
     """Return every field of an article, with its Markdown and sanitised HTML."""
+    article = page.article
     data = article_summary(article)
     data.update(
         {
@@ -57,7 +57,7 @@ def article_detail(article: Article) -> dict[str, Any]:
                 }
                 for c in article.citations
             ],
-            "related": [a.slug for a in queries.related_articles(article)],
+            "related": [a.slug for a in page.related],
             # "Meer weten"; the editor's note is for editors and never leaves the editor pages.
             "links": [dict(link) for link in article.external_links or []],
             "organisations": list(article.organisations or []),
@@ -74,7 +74,7 @@ def articles():
     page = query_int("page", 1)
     per_page = query_int("per_page", 20, maximum=current_app.config["API_MAX_PER_PAGE"])
     sort = "nieuw" if request.args.get("sort") == "newest" else "titel"
-    result = queries.paginate(queries.filtered(filters), page, per_page, sort)
+    result = queries.paginate(filters, page, per_page, sort)
     return {
         "total": result.total,
         "page": result.page,
@@ -87,10 +87,10 @@ def articles():
 @bp.get("/articles/<slug>")
 def article(slug: str):
     """Return one published article."""
-    item = queries.article_by_slug(slug)
-    if item is None:
+    page = queries.article_page(slug)
+    if page is None:
         abort(404)
-    return article_detail(item)
+    return article_detail(page)
 
 
 @bp.get("/openapi.json")

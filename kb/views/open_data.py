@@ -25,9 +25,9 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def _articles() -> list[Article]:
-    stmt = queries.published().order_by(Article.slug)
-    return list(db.session.scalars(stmt).unique())
+def _slugs() -> list[str]:
+    stmt = select(Article.slug).where(Article.status == "published").order_by(Article.slug)
+    return list(db.session.scalars(stmt))
 
 
 def _licence() -> dict[str, str]:
@@ -76,7 +76,8 @@ def articles_json():
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "licence": _licence(),
         "source": current_app.config["BASE_URL"],
-        "articles": [article_detail(a) for a in _articles()],
+        "articles": [article_detail(page) for slug in _slugs()
+                     if (page := queries.article_page(slug)) is not None],
     }
     response = current_app.json.response(payload)
     return _dated(response, "json")
@@ -88,7 +89,7 @@ def articles_csv():
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
-    for article in _articles():
+    for article in sorted(queries.recently_changed({}, limit=None), key=lambda a: a.slug):
         row = article_summary(article)
         row["published_at"] = (
             article.published_at.isoformat(timespec="seconds") + "Z" if article.published_at else ""

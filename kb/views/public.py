@@ -7,8 +7,8 @@ import logging
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from kb import queries, search
-from kb.models import Advice, Article, Kind, Region, Theme, db
+from kb import changes, queries, search
+from kb.models import Kind, Region, Theme, db
 from kb.security import query_int
 
 bp = Blueprint("public", __name__)
@@ -48,38 +48,31 @@ def home():
 @bp.get("/artikel/<slug>")
 def article(slug: str):
     """Show one published article with its metadata, source and related articles."""
-    item = queries.article_by_slug(slug)
-    if item is None:
+    page = queries.article_page(slug)
+    if page is None:
         abort(404)
-    portraits = [
-        (region, queries.region_portrait(region))
-        for region in item.regions
-        if region.slug not in ("landelijk", "buitenland")
-    ]
-    related = queries.related_articles(item)
     return render_template(
         "public/article.html",
-        article=item,
-        portraits=portraits,
-        related=related,
-        more_like_this=_more_like_this(item, related),
+        article=page.article,
+        portraits=page.portraits,
+        related=page.related,
+        more_like_this=_more_like_this(page.article, page.related),
     )
 
 
-def _more_like_this(article: Article, shown: list[Article], limit: int = 4) -> list[Article]:
+def _more_like_this(article: queries.ArticleView, shown: list, limit: int = 4) -> list:
     """Published articles like this one that are not already shown; [] on index trouble."""
     try:
         ids = search.more_like_this(article.id, {a.id for a in shown}, limit)
     except Exception:  # the article page must render even when the index is broken
         log.warning("Meer zoals dit mislukt", exc_info=True)
         return []
-    return queries.published_in_order(ids)
+    # Cached per list of ids (and change): the index answers the ids without SQL.
+    return changes.cached_lru(("cards", tuple(ids)), lambda: queries.cards_in_order(ids))
 
 
 def _browse(title: str, filters: dict[str, list[str]], intro: str = "", **extra):
-    page = queries.paginate(
-        queries.filtered(filters), _page_number(), current_app.config["PER_PAGE"], _sort()
-    )
+    page = queries.paginate(filters, _page_number(), current_app.config["PER_PAGE"], _sort())
     return render_template(
         "public/browse.html",
         title=title,
@@ -94,21 +87,18 @@ def _browse(title: str, filters: dict[str, list[str]], intro: str = "", **extra)
 @bp.get("/thema/<slug>")
 def theme(slug: str):
     """List the articles with one theme."""
-    row = queries.by_slug(Theme, slug) or abort(404)
+    row = queries.taxonomy_row(Theme, slug) or abort(404)
     return _browse(row.label, {"theme": [slug]}, row.description, search_filter=("theme", slug))
 
 
 @bp.get("/advies/<int:number>")
 def advice(number: int):
     """List the articles linked to one advies, with the advies page first."""
-    row = db.session.get(Advice, number) or abort(404)
-    advice_page = db.session.scalars(
-        queries.filtered({"kind": ["advies"], "advice": [str(number)]})
-    ).first()
+    row = queries.catalogue().by_id["advice"].get(number) or abort(404)
     return _browse(
         f"Advies {row.number}: {row.label}",
         {"advice": [str(number)]},
-        advice_page=advice_page,
+        advice_page=queries.advice_pages().get(number),
         search_filter=("advice", str(number)),
     )
 
@@ -116,7 +106,7 @@ def advice(number: int):
 @bp.get("/regio/<slug>")
 def region(slug: str):
     """List the articles of one region, with its portrait first."""
-    row = queries.by_slug(Region, slug) or abort(404)
+    row = queries.taxonomy_row(Region, slug) or abort(404)
     return _browse(
         row.name,
         {"region": [slug]},
@@ -129,7 +119,7 @@ def region(slug: str):
 @bp.get("/soort/<slug>")
 def kind(slug: str):
     """List the articles of one kind."""
-    row = queries.by_slug(Kind, slug) or abort(404)
+    row = queries.taxonomy_row(Kind, slug) or abort(404)
     return _browse(
         row.plural, {"kind": [slug]}, row.description, search_filter=("kind", slug), kind=row
     )
@@ -145,24 +135,23 @@ def themes():
 @bp.get("/adviezen")
 def advice_overview():
     """List the seven adviezen with article counts."""
-    rows = queries.advice_list()
-    pages = {
-        a.advice[0].number: a
-        for a in db.session.scalars(queries.filtered({"kind": ["advies"]})).unique()
-        if a.advice
-    }
     return render_template(
-        "public/advice.html", advice=rows, counts=queries.advice_counts(), pages=pages
+        "public/advice.html",
+        advice=queries.advice_list(),
+        counts=queries.advice_counts(),
+        pages=queries.advice_pages(),
     )
 
 
 @bp.get("/regios")
 def regions():
     """List all regions with their provinces, portraits and article counts."""
-    rows = queries.regions()
-    counts = queries.region_counts()
-    portraits = {r.id: a for r in rows if (a := queries.region_portrait(r)) is not None}
-    return render_template("public/regions.html", regions=rows, counts=counts, portraits=portraits)
+    return render_template(
+        "public/regions.html",
+        regions=queries.regions(),
+        counts=queries.region_counts(),
+        portraits=queries.region_portraits(),
+    )
 
 
 @bp.get("/healthz")

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from kb import queries
 from kb import search as engine
-from kb.models import Article
+from kb.queries import ArticleView
 from kb.search import FACETS, IndexUnavailable
 from kb.security import query_int
 
@@ -91,12 +91,12 @@ def parse_request(default_per_page: int, max_per_page: int) -> SearchRequest:
     )
 
 
-def run(search: SearchRequest) -> tuple[engine.SearchResult, list[Article]]:
-    """Search, load the published rows in rank order and log the search."""
+def run(search: SearchRequest) -> tuple[engine.SearchResult, list[ArticleView]]:
+    """Search, load the published rows in rank order (one query) and log the search."""
     result = engine.search(
         search.q, search.filters, SORT_KEYS[search.sort], search.page, search.per_page
     )
-    articles = queries.published_in_order(result.ids)
+    articles = queries.cards_in_order(result.ids)
     if search.q or search.filters:  # the bare /zoeken page is not a search
         engine.log_search(search.q, search.filters, result.total)
     return result, articles
@@ -195,7 +195,7 @@ def suggest_api():
     except Exception:  # completion is a nicety; a broken index is reported elsewhere
         log.warning("Aanvullen mislukt", exc_info=True)
         ids = []
-    for article in queries.published_in_order(ids):
+    for article in queries.cards_in_order(ids):
         suggestions.append({"type": "artikel", "label": article.title,
                             "url": url_for("public.article", slug=article.slug)})  # fmt: skip
     return {"query": q, "suggestions": suggestions}

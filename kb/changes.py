@@ -25,9 +25,14 @@ from kb.models import (
     Advice,
     Article,
     ArticleLink,
+    Call,
     ChangeCounter,
     Citation,
+    Collection,
+    CollectionItem,
+    Event,
     Kind,
+    NewsItem,
     Region,
     Sector,
     Source,
@@ -38,12 +43,14 @@ from kb.models import (
 
 T = TypeVar("T")
 
+# What pages show to everyone: articles, taxonomy, and the network's news, meetings, calls
+# and reading lists (so the home page's blocks can be cached on the same counter).
 CONTENT_MODELS = (Article, Citation, ArticleLink, Kind, Theme, Advice, Sector, Region, Source,
-                  SynonymGroup)  # fmt: skip
+                  SynonymGroup, NewsItem, Event, Call, Collection, CollectionItem)  # fmt: skip
 CONTENT_TABLES = frozenset(
     {"article", "article_theme", "article_advice", "article_sector", "article_region",
      "citation", "article_link", "kind", "theme", "advice", "sector", "region", "source",
-     "synonym_group"}
+     "synonym_group", "news_item", "event", "call", "collection", "collection_item"}
 )  # fmt: skip
 _BUMP = update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value + 1)
 _ENVIRON_KEY = "kb.change_counter"

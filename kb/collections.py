@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from kb import queries
+from kb import changes, queries
 from kb.models import Article, Collection, CollectionItem, db, utcnow
 from kb.slugs import slugify
 
@@ -41,12 +41,28 @@ def all_collections() -> list[Collection]:
     return list(db.session.scalars(select(Collection).order_by(Collection.title)))
 
 
-def for_context(kind: str, key: str) -> list[Collection]:
-    """Return the published collections that belong to a CoP, advies or theme page."""
-    return list(db.session.scalars(
+@dataclass
+class Shown:
+    """A published collection as a page shows it: its fields and its entries, loaded."""
+
+    slug: str
+    title: str
+    description: str
+    entries: list[Entry]
+
+
+def for_context(kind: str, key: str) -> list[Shown]:
+    """Return the published collections of a CoP, advies or theme page (cached per change)."""
+    return changes.cached(("collections", kind, str(key)), lambda: _for_context(kind, str(key)))
+
+
+def _for_context(kind: str, key: str) -> list[Shown]:
+    rows = db.session.scalars(
         select(Collection).where(Collection.published.is_(True), Collection.context_kind == kind,
-                                 Collection.context_key == str(key)).order_by(Collection.title)
-    ))  # fmt: skip
+                                 Collection.context_key == key).order_by(Collection.title)
+    )  # fmt: skip
+    return [Shown(r.slug, r.title, r.description,
+                  [Entry(queries.plain(e.item), e.article) for e in entries(r)]) for r in rows]
 
 
 def containing(article_slug: str) -> list[Collection]:
@@ -137,6 +153,5 @@ def remove_item(item: CollectionItem) -> None:
 def entries(row: Collection) -> list[Entry]:
     """Return the items in order with their published articles, loaded in one query."""
     slugs = [i.article_slug for i in row.items]
-    published = {a.slug: a for a in db.session.scalars(
-        queries.published().where(Article.slug.in_(slugs))).unique()}  # fmt: skip
+    published = {a.slug: a for a in queries.cards(queries.card_select(Article.slug.in_(slugs)))}
     return [Entry(item, published.get(item.article_slug)) for item in row.items]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
 
-from kb import queries
+from kb import changes, queries
 from kb.models import Advice, Article, Theme, article_advice, article_theme, db
 
 # Cells with at most this many articles are marked "weinig" (thin).
@@ -42,6 +42,11 @@ class Matrix:
 
 def matrix(filters: dict[str, list[str]]) -> Matrix:
     """Count published articles per advies × theme under filters (kind, region, sector)."""
+    key = ("coverage", tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items())))
+    return changes.cached(key, lambda: _count(filters))
+
+
+def _count(filters: dict[str, list[str]]) -> Matrix:
     selection = queries.filtered(filters).with_only_columns(Article.id).subquery()
     rows = db.session.execute(
         select(article_advice.c.advice_number, article_theme.c.theme_id,

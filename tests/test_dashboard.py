@@ -39,6 +39,7 @@ def _statements(app: Flask, rows: int) -> int:
         db.session.add_all([_submission("submitted", n % 50) for n in range(rows)])
         calls.save_call(None, {"title": f"Oproep {rows}", "published": True})
         db.session.commit()
+        dashboard.dashboard()  # warm the per-process caches, as a running worker has them
         seen: list[str] = []
         listener = lambda *args: seen.append(args[2])  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)

@@ -4,12 +4,12 @@ a template asks for them, so each page view stays about its own subject.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Flask
 
-from kb import agenda, calls, coverage, queries, regionmap
-from kb.models import Call, Event, NewsItem
+from kb import agenda, calls, changes, coverage, queries, regionmap
+from kb.agenda.clock import now_local
 
 
 @dataclass
@@ -19,21 +19,27 @@ class HomePanels:
     region_map: regionmap.RegionMap
     empty_cells: int
     cells: int
-    events: list[Event]
-    calls: list[Call]
-    news: list[NewsItem]
+    events: list[queries.Row]
+    calls: list[queries.Row]
+    news: list[queries.Row]
 
 
 def home_panels() -> HomePanels:
-    """Return the home page's blocks about the network."""
+    """Return the home page's blocks about the network (cached on the change counter)."""
+    panels = changes.cached(("home-panels",), _home_panels)
+    now = now_local()  # the cache may be older than a meeting's end
+    return replace(panels, events=[e for e in panels.events if e.ends_at >= now][:3])
+
+
+def _home_panels() -> HomePanels:
     matrix = coverage.matrix({"kind": [coverage.DEFAULT_KIND]})
     return HomePanels(
         region_map=region_map(),
         empty_cells=matrix.empty_cells,
         cells=len(matrix.advice) * len(matrix.themes),
-        events=agenda.upcoming(limit=3),
-        calls=calls.open_calls(3),
-        news=agenda.latest(3),
+        events=[queries.plain(e) for e in agenda.upcoming(limit=10)],
+        calls=[queries.plain(c) for c in calls.open_calls(3)],
+        news=[queries.plain(n) for n in agenda.latest(3)],
     )
 
 

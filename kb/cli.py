@@ -145,6 +145,18 @@ def check_index_command(repair: bool) -> None:
     sys.exit(1)
 
 
+@kb_cli.command("purge-pending")
+@click.option(
+    "--max-age", type=float, default=None, help="Seconds (default: PENDING_UPLOADS_MAX_AGE)."
+)
+def purge_pending_command(max_age: float | None) -> None:
+    """Delete held attachments of forms that were never sent (older than the maximum age)."""
+    from kb.submissions import purge_pending
+
+    purged = purge_pending(max_age)
+    click.echo(f"Verwijderd uit de wachtruimte: {purged.files} bijlagen ({purged.bytes} bytes).")
+
+
 def init_app(app: Flask) -> None:
     """Register the kb command group."""
     app.cli.add_command(kb_cli)

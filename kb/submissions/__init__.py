@@ -18,8 +18,9 @@ from kb.submissions.forms import (
 from kb.submissions.pending import PendingFile
 from kb.submissions.pending import discard as discard_pending
 from kb.submissions.pending import owner_key as pending_owner
+from kb.submissions.pending import purge as purge_pending
 from kb.submissions.similar import similar_articles
-from kb.submissions.uploads import collect_uploads, download, limits_sentence
+from kb.submissions.uploads import collect_uploads, download, limits_sentence, readable_size
 from kb.submissions.workflow import (
     ACTION_LABELS,
     FIELD_LABELS,
@@ -35,6 +36,7 @@ from kb.submissions.workflow import (
     publish,
     publish_problems,
     reject,
+    rendered_sections,
     resubmit,
     send_back,
 )
@@ -65,7 +67,10 @@ __all__ = [
     "pending_owner",
     "publish",
     "publish_problems",
+    "purge_pending",
+    "readable_size",
     "reject",
+    "rendered_sections",
     "resubmit",
     "send_back",
     "similar_articles",

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from kb import publishing, queries
+from kb import publishing, queries, render
 from kb.models import Article, Region, Submission, SubmissionEvent, User, db, utcnow
 from kb.submissions import notifications, uploads
 
@@ -290,10 +290,25 @@ def unique_slug(title: str) -> str:
     return slug
 
 
+def rendered_sections(value: Callable[[str], str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Render each section field on its own; return (heading, html) pairs and removal notices.
+
+    value(name) gives a field's Markdown. Each notice names its section ("Aanpak: ...").
+    """
+    sections, removed = [], []
+    for heading, name in SECTIONS:
+        html, notices = render.render_with_notices(value(name) or "")
+        sections.append((heading, html))
+        removed.extend(f"{heading}: {notice}" for notice in notices)
+    return sections, removed
+
+
 def as_article_state(submission: Submission) -> dict[str, Any]:
     """Return the article a submission becomes, as the plain data `publishing` takes."""
+    # Each field is closed off on its own: a fence left open in one section must not run on
+    # through the headings of the next ones once the fields become one article body.
     body = "\n\n".join(
-        f"## {heading}\n\n{getattr(submission, name).strip()}"
+        f"## {heading}\n\n{render.close_fences(getattr(submission, name))}"
         for heading, name in SECTIONS
         if getattr(submission, name).strip()
     )

@@ -28,18 +28,9 @@ from kb import accounts, submissions
 from kb.accounts import login_redirect
 from kb.forms import fill_choices
 from kb.models import Attachment, Submission, db
-from kb.render import render_markdown
 
 log = logging.getLogger(__name__)
 bp = Blueprint("submit", __name__)
-
-
-def preview_sections(form: submissions.SubmissionFields) -> list[tuple[str, str]]:
-    """Render the text fields as the article would show them (sanitised)."""
-    return [
-        (heading, render_markdown(form[name].data or "").html)
-        for heading, name in submissions.SECTIONS
-    ]
 
 
 def _private(response: Response) -> Response:
@@ -51,11 +42,13 @@ def _private(response: Response) -> Response:
 
 def _render_form(form: submissions.SubmissionForm, pending: list, preview: bool, status: int = 200):
     similar = submissions.similar_articles(f"{form.title.data or ''} {form.summary.data or ''}")
+    sections, removed = submissions.rendered_sections(lambda name: form[name].data)
     page = render_template(
         "submit/form.html",
         form=form,
         pending=pending,
-        preview=preview_sections(form) if preview else None,
+        preview=sections if preview else None,
+        removed=removed if preview else [],
         similar=similar,
     )
     return page, status
@@ -200,6 +193,7 @@ def _status_form(
     status: int = 200,
 ) -> Response:
     """Render the status page (with the answer form when the submission was sent back)."""
+    sections, removed = submissions.rendered_sections(lambda name: getattr(submission, name))
     page = render_template(
         "submit/status.html",
         submission=submission,
@@ -207,9 +201,8 @@ def _status_form(
         attachment_url=attachment_url,
         form=form,
         pending=pending,
-        sections=[
-            (h, render_markdown(getattr(submission, n)).html) for h, n in submissions.SECTIONS
-        ],
+        sections=sections,
+        removed=removed,
         status_label=submissions.STATUS_LABELS[submission.status],
         action_labels=submissions.ACTION_LABELS,
     )

@@ -127,12 +127,15 @@ def submit(
     payload.update(data)
     if files:
         payload["attachments"] = [(io.BytesIO(content), name) for content, name in files]
-    return client.post(
+    response = client.post(
         "/voorbeeld-indienen",
         data=payload,
         content_type="multipart/form-data",
         follow_redirects=follow,
     )
+    response.get_data()  # buffer the page, then close: a large body sits in a temporary file
+    response.close()
+    return response
 
 
 STATUS_LINK = re.compile(r"https?://[^\s\"<]+/inzending/([A-Za-z0-9_-]{20,})")

@@ -11,6 +11,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -229,6 +230,19 @@ def test_a_retry_with_held_files_stores_them_once(app: Flask) -> None:
     with app.app_context():
         assert db.session.scalar(select(func.count(Attachment.id))) == 1
     assert list(_pending(app).iterdir()) == []
+
+
+def test_the_database_itself_refuses_a_second_row_for_the_same_key(app: Flask) -> None:
+    # Two requests can both pass the "already stored?" check; the unique index decides.
+    from kb.submissions import DuplicateSubmission, create
+
+    with app.app_context():
+        data = {**valid_submission(), "advice": [2]}
+        first, _token = create(data, [], None, idempotency_key="k" * 32)
+        with pytest.raises(DuplicateSubmission) as refused:
+            create(data, [], None, idempotency_key="k" * 32)
+        assert refused.value.submission_id == first.id
+        assert db.session.scalar(select(func.count(Submission.id))) == 1
 
 
 def test_a_new_form_gets_a_new_key(app: Flask) -> None:

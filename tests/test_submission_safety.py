@@ -212,8 +212,8 @@ def test_the_same_form_posted_twice_stores_one_submission(app: Flask) -> None:
     again = client.post("/voorbeeld-indienen", data=payload, follow_redirects=True)
     assert "Bedankt voor uw voorbeeld" in first.get_data(as_text=True)
     assert "Bedankt voor uw voorbeeld" in again.get_data(as_text=True)
-    assert again.request.path == "/voorbeeld-indienen/bedankt"
     assert _count(app) == 1
+    assert again.request.path == "/voorbeeld-indienen/bedankt"
 
 
 def test_a_retry_with_held_files_stores_them_once(app: Flask) -> None:

@@ -289,3 +289,14 @@ def test_the_pending_description_never_holds_the_address(app: Flask) -> None:
     submit(app.test_client(), valid_submission(actie="voorbeeld"), files=[(PDF_BYTES, "a.pdf")])
     meta = json.loads(next(_pending(app).glob("*.json")).read_text())
     assert "127.0.0.1" not in json.dumps(meta) and len(meta["owner"]) == 32
+
+
+def test_tiny_files_count_at_least_64_kb_against_the_caps(tmp_path: Path) -> None:
+    # Otherwise an address could fill the folder with a million tiny files within its bytes.
+    app = make_app(tmp_path, PENDING_UPLOADS_PER_ADDRESS_BYTES=5 * 64 * 1024)
+    preview = valid_submission(actie="voorbeeld")
+    files = [(PDF_BYTES, f"klein-{n}.pdf") for n in range(5)]
+    assert "klein-4.pdf" in submit(app.test_client(), preview, files=files).get_data(True)
+    refused = submit(app.test_client(), preview, files=[(PDF_BYTES, "nog-een.pdf")])
+    assert "Er wachten vanaf dit adres al veel bijlagen" in refused.get_data(as_text=True)
+    assert len(list(_pending(app).glob("*.json"))) == 5

@@ -22,6 +22,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 PENDING_SALT = "kb-pending-uploads"
 # A data file without its description (a worker died between the two writes) is junk after this.
 _STRAY_SECONDS = 600
+# Every held file counts as at least this many bytes against the caps, so the caps also bound
+# how many files (tiny ones included) the folder can hold.
+MIN_CHARGE = 64 * 1024
 
 
 class PendingFull(ValueError):
@@ -93,21 +96,23 @@ def purge(max_age: float | None = None) -> Purged:
 
 
 def usage(owner: str) -> tuple[int, int]:
-    """Return the bytes held in total and the bytes held for this owner."""
+    """Return the bytes charged in total and for this owner (each file at least MIN_CHARGE)."""
     total = mine = 0
     for meta in folder().glob("*.json"):
         item = _read(meta)
         if item is None:
             continue
-        total += item.size
-        mine += item.size if item.owner == owner else 0
+        charge = max(item.size, MIN_CHARGE)
+        total += charge
+        mine += charge if item.owner == owner else 0
     return total, mine
 
 
 def keep(files: list[tuple[str, str, bytes, str]], owner: str) -> list[PendingFile]:
     """Write checked files (name, content type, data, sha256) to the pending area, within caps."""
     purge()
-    config, incoming = current_app.config, sum(len(data) for _n, _t, data, _s in files)
+    config = current_app.config
+    incoming = sum(max(len(data), MIN_CHARGE) for _n, _t, data, _s in files)
     total, mine = usage(owner)
     if mine + incoming > int(config["PENDING_UPLOADS_PER_ADDRESS_BYTES"]):
         raise PendingFull(

@@ -32,6 +32,11 @@ from kb.models import Attachment, Submission, db
 log = logging.getLogger(__name__)
 bp = Blueprint("submit", __name__)
 
+BUSY = "De kennisbank is even bezet; probeer het zo opnieuw."
+# The status link of the submission just sent, held in the session for one display.
+_DONE_KEY = "kb_submitted"
+_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
 
 def _private(response: Response) -> Response:
     # The status link is a secret: keep it out of caches and out of Referer headers.
@@ -42,22 +47,18 @@ def _private(response: Response) -> Response:
 
 def _render_form(form: submissions.SubmissionForm, pending: list, preview: bool, status: int = 200):
     similar = submissions.similar_articles(f"{form.title.data or ''} {form.summary.data or ''}")
-    sections, removed = submissions.rendered_sections(lambda name: form[name].data)
+    sections, removed = (
+        submissions.rendered_sections(lambda name: form[name].data) if preview else (None, [])
+    )
     page = render_template(
         "submit/form.html",
         form=form,
         pending=pending,
-        preview=sections if preview else None,
-        removed=removed if preview else [],
+        preview=sections,
+        removed=removed,
         similar=similar,
     )
     return page, status
-
-
-BUSY = "De kennisbank is even bezet; probeer het zo opnieuw."
-# The status link of the submission just sent, held in the session for one display.
-_DONE_KEY = "kb_submitted"
-_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def _idempotency_key(form: submissions.SubmissionForm) -> str:

@@ -40,6 +40,7 @@ class LiveServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()  # reap it: a busy machine can make gunicorn slow to stop
         self.log.close()
 
 

@@ -32,7 +32,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     _configure_secret_key(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config["DATABASE_URL"]))
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        _engine_options(app.config["DATABASE_URL"], float(app.config["DATABASE_BUSY_TIMEOUT"])),
+    )
 
     from kb import accounts, cli, errors, formatting, security, views
     from kb.models import db
@@ -46,6 +49,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     accounts.init_app(app)
     views.init_app(app)
     cli.init_app(app)
+    from kb.submissions.intake import UploadRequest
+
+    app.request_class = UploadRequest  # attachments are capped while they stream in
     return app
 
 
@@ -62,18 +68,19 @@ def _configure_secret_key(app: Flask) -> None:
     )
 
 
-def _engine_options(url: str) -> dict[str, Any]:
+def _engine_options(url: str, busy_timeout: float) -> dict[str, Any]:
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
+        # A writer waits this long for another one, then gets "database is locked" (shown as a
+        # Dutch 503 with the form kept), rather than holding the request for half a minute.
+        return {"connect_args": {"timeout": busy_timeout}}
     return {"pool_pre_ping": True}
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """Run SQLite in WAL mode with a busy timeout and enforced foreign keys."""
+    """Run SQLite in WAL mode with enforced foreign keys (the busy timeout is a connect arg)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

@@ -196,6 +196,18 @@ def purge_search_log_command(days: int | None) -> None:
     click.echo(f"Zoeklog: {deleted} regel(s) ouder dan {keep} dagen verwijderd.")
 
 
+@kb_cli.command("purge-pending")
+@click.option(
+    "--max-age", type=float, default=None, help="Seconds (default: PENDING_UPLOADS_MAX_AGE)."
+)
+def purge_pending_command(max_age: float | None) -> None:
+    """Delete held attachments of forms that were never sent (older than the maximum age)."""
+    from kb.submissions import purge_pending
+
+    purged = purge_pending(max_age)
+    click.echo(f"Verwijderd uit de wachtruimte: {purged.files} bijlagen ({purged.bytes} bytes).")
+
+
 def init_app(app: Flask) -> None:
     """Register the kb command group."""
     app.cli.add_command(kb_cli)

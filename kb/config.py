@@ -20,7 +20,10 @@ def defaults(instance_path: str) -> dict[str, object]:
         "PER_PAGE": 20,
         "SEARCH_MAX_PER_PAGE": 50,
         "API_MAX_PER_PAGE": 100,
-        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,  # whole request, attachments included
+        # Hard cap on a whole request: well above the attachment limits below, so the typed text
+        # always arrives and only the file is refused (the attachment limits are checked while
+        # the files stream in).
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 500 * 1024,
         "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
         "ANONYMOUS_SUBMISSIONS": True,
@@ -92,4 +95,10 @@ def defaults(instance_path: str) -> dict[str, object]:
         "MAIL_DEV_DIR": "",
         # Days the anonymous search log keeps a row (AVG); `kb purge-search-log` deletes older.
         "SEARCH_LOG_RETENTION_DAYS": 180,
+        "MAX_ATTACHMENTS_BYTES": 12 * 1024 * 1024,  # all attachments of one submission together
+        # The pending area (attachments held while a form is open) is capped in bytes and age.
+        "PENDING_UPLOADS_MAX_BYTES": 500 * 1024 * 1024,
+        "PENDING_UPLOADS_MAX_AGE": 24 * 3600,
+        "PENDING_UPLOADS_PER_ADDRESS_BYTES": 50 * 1024 * 1024,
+        "DATABASE_BUSY_TIMEOUT": 5.0,  # seconds an SQLite write waits for another writer
     }

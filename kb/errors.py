@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ MESSAGES = {
         "U heeft dit te vaak geprobeerd. Probeer het over enkele minuten opnieuw.",
     ),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
+    503: ("Even bezet", "De kennisbank is even bezet; probeer het zo opnieuw."),
 }
 
 
@@ -31,11 +33,12 @@ def _wants_json() -> bool:
 
 
 def _too_large() -> tuple[str, str]:
-    config, mb = current_app.config, 1024 * 1024
+    from kb.submissions import limits_sentence, readable_size  # the limits live there
+
+    cap = readable_size(int(current_app.config["MAX_CONTENT_LENGTH"]))
     return "Te groot", (
-        f"Wat u verstuurde is te groot. Een bijlage mag hoogstens "
-        f"{config['MAX_UPLOAD_BYTES'] // mb} MB zijn, alles samen hoogstens "
-        f"{config['MAX_CONTENT_LENGTH'] // mb} MB."
+        f"Wat u verstuurde is groter dan de kennisbank in één keer aanneemt ({cap}). "
+        f"{limits_sentence()} Ga terug en kies kleinere of minder bijlagen."
     )
 
 
@@ -64,6 +67,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def _database(error: OperationalError):
+        # A database locked by another writer is a moment's wait, not a bug: say so (503).
+        if "locked" in str(error) or "busy" in str(error):
+            log.warning("Database bezet bij %s", request.path)
+            return render_error(503)
+        log.exception("Databasefout bij %s", request.path)
+        return render_error(500)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

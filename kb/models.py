@@ -333,6 +333,9 @@ class Submission(db.Model):
     call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The key the form carried (made when it was shown): a reload, double click or retried
+    # request with the same key stores nothing new. Unique in the database, not just checked.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     region: Mapped[Region | None] = relationship()
     submitter: Mapped[User | None] = relationship()

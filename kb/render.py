@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element
 import bleach
 import markdown
 from markdown.extensions import Extension
+from markdown.serializers import _escape_attrib_html  # the very escaping Markdown's output uses
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = frozenset(
@@ -37,6 +38,9 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 # An internal link is written as "slug.md", optionally with an anchor.
 INTERNAL_LINK = re.compile(r"^(?:\./)?([a-z0-9][a-z0-9-]*)\.md(#[A-Za-z0-9_-]+)?$")
+# A line that opens or closes a fenced code block (Python-Markdown's fenced_code).
+FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]{0,30})\s*:")
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Rendered:
     text: str
     links: list[str] = field(default_factory=list)
     headings: list[tuple[str, str]] = field(default_factory=list)
+    # Dutch notices for what the sanitiser removed (a link target, an image), in text order.
+    removed: list[str] = field(default_factory=list)
 
 
 class _LinkRewriter(Treeprocessor):
@@ -67,15 +73,59 @@ class _LinkRewriter(Treeprocessor):
                     self.found.append(slug)
 
 
+class _RemovalNotices(Treeprocessor):
+    """Note, in Dutch, each link target and image that the sanitiser is going to drop.
+
+    The verdict on a link comes from the sanitiser itself (`_href_survives`), so the notices
+    can never disagree with what is removed.
+    """
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.notices: list[str] = []
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            if element.tag == "a" and element.get("href") and not _href_survives(element):
+                self.notices.append(_link_notice(element))
+            elif element.tag == "img":
+                alt = (element.get("alt") or "").strip()
+                named = f" (‘{alt[:60]}’)" if alt else ""
+                self.notices.append(
+                    f"Een afbeelding{named} is verwijderd: afbeeldingen kunnen niet in de tekst "
+                    "staan. Stuur ze mee als bijlage."
+                )
+
+
+def _href_survives(element: Element) -> bool:
+    # Serialise the href exactly as Markdown will (entities kept), then ask the sanitiser.
+    probe = _escape_attrib_html(element.get("href", ""))
+    return "href=" in sanitize_html(f'<a href="{probe}">x</a>')
+
+
+def _link_notice(element: Element) -> str:
+    match = _SCHEME.match(html.unescape(element.get("href", "")))
+    target = f"{match.group(1).lower()}:…" if match else "dit adres"
+    text = "".join(element.itertext()).strip()
+    kept = f" De linktekst ‘{text[:60]}’ staat er nog." if text else ""
+    return (
+        f"Een link naar {target} is verwijderd: alleen http-, https- en mailto-links zijn "
+        f"toegestaan.{kept}"
+    )
+
+
 class _InternalLinks(Extension):
     def __init__(self, prefix: str) -> None:
         super().__init__()
         self.rewriter: _LinkRewriter | None = None
+        self.notices: _RemovalNotices | None = None
         self.prefix = prefix
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         self.rewriter = _LinkRewriter(md, self.prefix)
         md.treeprocessors.register(self.rewriter, "kb_internal_links", 1)
+        self.notices = _RemovalNotices(md)
+        md.treeprocessors.register(self.notices, "kb_removal_notices", 0)
 
 
 def _slugify_heading(value: str, separator: str) -> str:
@@ -98,7 +148,34 @@ def render_markdown(source: str, article_url_prefix: str = "/artikel/") -> Rende
     safe_html = sanitize_html(raw_html)
     headings = [(t["id"], t["name"]) for t in getattr(md, "toc_tokens", []) if t["level"] == 2]
     found = links.rewriter.found if links.rewriter else []
-    return Rendered(html=safe_html, text=html_to_text(safe_html), links=found, headings=headings)
+    removed = links.notices.notices if links.notices else []
+    return Rendered(
+        html=safe_html, text=html_to_text(safe_html), links=found, headings=headings,
+        removed=removed,
+    )  # fmt: skip
+
+
+def close_fences(source: str) -> str:
+    """Close a code fence left open at the end of one field, so it cannot swallow what follows.
+
+    Fields are rendered, and joined into an article, one by one: a fence opened in "Aanpak" and
+    never closed must end with "Aanpak", not run on through the headings of later sections.
+    """
+    text = (source or "").rstrip()
+    open_fence = None
+    for line in text.splitlines():
+        if open_fence is None:
+            match = FENCE.match(line)
+            open_fence = match.group("fence") if match else None
+        elif line.rstrip() == open_fence:
+            open_fence = None
+    return f"{text}\n{open_fence}" if open_fence else text
+
+
+def render_with_notices(source: str) -> tuple[str, list[str]]:
+    """Render one field on its own (fences closed); return the safe HTML and what was removed."""
+    rendered = render_markdown(close_fences(source))
+    return rendered.html, rendered.removed
 
 
 def sanitize_html(raw_html: str) -> str:

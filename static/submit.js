@@ -57,29 +57,37 @@
   });
 }());
 
-// Refuse a too-large attachment before the upload starts, so the form is never sent only to be
-// answered with the "Te groot" page. The server checks again; this is only a shortcut.
+// Refuse a too-large attachment (or too many bytes together) before the upload starts, so the
+// form is never sent only to have the file refused. The server checks again; this is only a
+// shortcut. data-max-total-bytes is what is left after the files already held for this form.
 (function () {
   var inputs = document.querySelectorAll("input[type=file][data-max-bytes]");
+  function readable(bytes) {
+    return bytes >= 1048576 ? Math.floor(bytes / 1048576) + " MB" : Math.ceil(bytes / 1024) + " kB";
+  }
   Array.prototype.forEach.call(inputs, function (input) {
     var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
-    var readable = limit >= 1048576 ? Math.floor(limit / 1048576) + " MB"
-      : Math.ceil(limit / 1024) + " kB";
+    var total = parseInt(input.getAttribute("data-max-total-bytes") || "0", 10);
     var note = document.createElement("p");
     note.className = "field-error";
     note.setAttribute("role", "alert");
     note.hidden = true;
     input.parentNode.insertBefore(note, input);
     input.addEventListener("change", function () {
-      var tooBig = Array.prototype.filter.call(input.files, function (file) {
-        return file.size > limit;
-      });
-      note.hidden = !tooBig.length;
+      var files = Array.prototype.slice.call(input.files);
+      var tooBig = files.filter(function (file) { return file.size > limit; });
+      var sum = files.reduce(function (acc, file) { return acc + file.size; }, 0);
+      var message = "";
       if (tooBig.length) {
-        note.textContent = tooBig.map(function (file) { return file.name; }).join(", ") +
-          ": groter dan " + readable + ". Kies een kleiner bestand.";
-        input.value = "";
+        message = tooBig.map(function (file) { return file.name; }).join(", ") +
+          ": groter dan " + readable(limit) + ". Kies een kleiner bestand.";
+      } else if (total && sum > total) {
+        message = "Deze bijlagen zijn samen " + readable(sum) + "; er kan nog " + readable(total) +
+          " bij. Kies minder of kleinere bestanden.";
       }
+      note.hidden = !message;
+      note.textContent = message;
+      if (message) { input.value = ""; }
     });
   });
 }());

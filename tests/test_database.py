@@ -34,8 +34,14 @@ PG_BIN = _pg_bin()
 def test_sqlite_runs_in_wal_mode_with_busy_timeout(app: Flask) -> None:
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000  # the default
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_the_sqlite_busy_timeout_is_configurable(tmp_path: Path, content_dir: Path) -> None:
+    app = build_app(tmp_path, content_dir, DATABASE_BUSY_TIMEOUT=1.5)
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 1500
 
 
 def test_migrations_match_the_models_and_downgrade_cleanly(empty_app: Flask) -> None:

@@ -98,3 +98,86 @@ def test_html_to_text_keeps_words_apart() -> None:
 
 def test_sanitize_html_removes_disallowed_attributes() -> None:
     assert sanitize_html('<p class="x" style="color:red">a</p>') == "<p>a</p>"
+
+
+# Issue 9, finding 12: each field on its own, and a word about what the sanitiser removed.
+
+LINK_REMOVED = (
+    "Een link naar {scheme}:… is verwijderd: alleen http-, https- en mailto-links zijn toegestaan."
+)
+
+
+def test_a_fence_left_open_in_one_field_does_not_swallow_the_next_sections() -> None:
+    from kb.models import Submission
+    from kb.submissions.workflow import as_article_state
+
+    submission = Submission(
+        title="Voorbeeld", summary="Kort.", background="Waarom.",
+        approach="Zo deden we het:\n\n```\nstap 1\nstap 2",  # the fence is never closed
+        results="Het werkte.", lessons="Een codeblok:\n\n```\nklaar\n```", partners="Gemeente.",
+        themes=[], advice=[], sectors=[], organisation="SWV",
+    )  # fmt: skip
+    rendered = render_markdown(as_article_state(submission)["body_md"])
+    headings = [name for _, name in rendered.headings]
+    assert headings == ["Aanleiding", "Aanpak", "Resultaten", "Lessen", "Betrokken partners"]
+    assert "<code>stap 1\nstap 2\n</code>" in rendered.html
+    assert "Het werkte." in rendered.text and "<code>klaar\n</code>" in rendered.html
+
+
+def test_close_fences_closes_only_what_is_open() -> None:
+    from kb.render import close_fences
+
+    assert close_fences("a\n\n```python\nx = 1") == "a\n\n```python\nx = 1\n```"
+    assert close_fences("~~~~\nx\n~~~~\n\n```\ny\n") == "~~~~\nx\n~~~~\n\n```\ny\n```"
+    assert close_fences("```\nx\n```") == "```\nx\n```"
+    assert close_fences("geen code") == "geen code"
+
+
+@pytest.mark.parametrize(
+    ("source", "scheme"),
+    [
+        ("[klik](javascript:alert(1))", "javascript"),
+        ("[klik](JaVaScRiPt:alert(1))", "javascript"),
+        ("[klik](&#106;avascript:alert(1))", "javascript"),
+        ("[klik](data:text/html;base64,PHNjcmlwdD4=)", "data"),
+        ("[klik][x]\n\n[x]: vbscript:msgbox(1)", "vbscript"),
+    ],
+)
+def test_a_removed_link_target_is_reported(source: str, scheme: str) -> None:
+    from kb.render import render_with_notices
+
+    html, removed = render_with_notices(source)
+    _assert_safe(html)
+    assert "href" not in html and "klik" in html
+    assert removed == [LINK_REMOVED.format(scheme=scheme) + " De linktekst ‘klik’ staat er nog."]
+
+
+def test_a_removed_image_is_reported_with_its_description() -> None:
+    from kb.render import render_with_notices
+
+    html, removed = render_with_notices("Kijk: ![schema van de aanpak](data:image/png;base64,AA)")
+    assert "<img" not in html
+    assert removed == [
+        "Een afbeelding (‘schema van de aanpak’) is verwijderd: afbeeldingen kunnen niet in de "
+        "tekst staan. Stuur ze mee als bijlage."
+    ]
+
+
+def test_allowed_links_give_no_notices() -> None:
+    from kb.render import render_with_notices
+
+    source = "[a](https://nji.nl/?a=1&b=2) [b](mailto:info@nji.nl) [c](/regios) [d](oogo.md)"
+    html, removed = render_with_notices(source)
+    assert removed == [] and html.count("href=") == 4
+
+
+@pytest.mark.parametrize(("name", "source"), HOSTILE, ids=[n for n, _ in HOSTILE])
+def test_every_dropped_link_or_image_has_a_notice(name: str, source: str) -> None:
+    # The notices come from the one sanitiser: whatever link target or image it drops is named.
+    from kb.render import render_with_notices
+
+    html, removed = render_with_notices(source)
+    _assert_safe(html)
+    raw = render_markdown(source)
+    dropped_links = html.count("<a>")
+    assert len([n for n in removed if n.startswith("Een link")]) == dropped_links, raw.html

@@ -90,10 +90,15 @@ def test_everything_typed_is_kept_after_an_error(app: Flask) -> None:
     assert 'checked id="themes-2" name="themes" type="checkbox" value="interprofessioneel' in html
     assert '<option selected value="utrecht">' in html
     assert 'value="geen-adres"' in html
-    # The attachment is kept server-side; it does not have to be chosen again.
+    # An invalid form writes no attachment to disk: the file is named and must be chosen again.
+    assert "plan.pdf: nog niet bewaard" in html
+    assert not list((Path(app.config["UPLOAD_DIR"]) / "pending").glob("*"))
+    # A valid form that comes back (here: the preview) keeps it server-side.
+    client = app.test_client()
+    preview = submit(client, valid_submission(actie="voorbeeld"), files=[(PDF_BYTES, "plan.pdf")])
+    html = preview.get_data(as_text=True)
     assert "plan.pdf" in html and "hoeft deze niet opnieuw te kiezen" in html
     pending = re.search(r'name="pending" type="hidden" value="([^"]+)"', html).group(1)
-    client = app.test_client()
     fixed = valid_submission(title="Mijn titel", pending=pending)
     assert "Bedankt" in submit(client, fixed).get_data(as_text=True)
     with app.app_context():
@@ -101,10 +106,12 @@ def test_everything_typed_is_kept_after_an_error(app: Flask) -> None:
         assert [f.filename for f in files] == ["plan.pdf"]
         stored = Path(app.config["UPLOAD_DIR"]) / files[0].stored_name
         assert stored.read_bytes() == PDF_BYTES
+    assert not list((Path(app.config["UPLOAD_DIR"]) / "pending").glob("*"))
 
 
 def test_a_pending_attachment_can_be_removed(app: Flask) -> None:
-    first = submit(app.test_client(), valid_submission(title=""), files=[(PDF_BYTES, "a.pdf")])
+    preview = valid_submission(actie="voorbeeld")
+    first = submit(app.test_client(), preview, files=[(PDF_BYTES, "a.pdf")])
     html = first.get_data(as_text=True)
     pending = re.search(r'name="pending" type="hidden" value="([^"]+)"', html).group(1)
     ident = re.search(r'name="verwijder_bijlage" value="(\w+)"', html).group(1)
@@ -142,7 +149,10 @@ def test_oversized_attachment_is_refused_in_dutch(tmp_path: Path) -> None:
     app = make_app(tmp_path, MAX_UPLOAD_BYTES=1024)
     big = PDF_BYTES + b"0" * 2048
     response = submit(app.test_client(), valid_submission(), files=[(big, "groot.pdf")])
-    assert "groot.pdf: het bestand is groter dan" in response.get_data(as_text=True)
+    assert (
+        "groot.pdf: het bestand is te groot. Een bijlage mag hoogstens 1 kB zijn; alle bijlagen "
+        "samen hoogstens 12 MB."
+    ) in response.get_data(as_text=True)
     assert _count(app) == 0
 
 

@@ -69,6 +69,8 @@ class SubmissionForm(SubmissionFields):
 
     attachments = MultipleFileField("Bijlagen (PDF, DOCX of ODT)")
     pending = HiddenField()
+    # Made when the form is shown; the database stores one submission per key.
+    idempotency_key = HiddenField()
     consent = BooleanField(
         "Ik geef toestemming om dit voorbeeld, na redactie, te publiceren in de kennisbank.",
         validators=[DataRequired("Zonder toestemming kunnen we het voorbeeld niet publiceren.")],

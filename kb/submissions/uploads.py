@@ -1,28 +1,30 @@
 """Submission attachments: type checked on content, size-limited, stored outside static/.
 
-A file is first kept in a pending store (UPLOAD_DIR/pending) so it survives a form that comes
-back with errors or a preview; the form carries a signed list of pending ids. Sending the form
-moves the files to UPLOAD_DIR under a random name. Downloads always go out as attachments.
+Files arrive in memory, capped while they stream in (`intake`). They are checked there; only
+when the form is valid and within the address's limit are they kept in the pending area
+(`pending`), so they survive a preview or a failed send. Sending the form moves them to
+UPLOAD_DIR under a random name; if the database then refuses the row, they move back.
+Downloads always go out as attachments.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import io
 import logging
 import os
 import secrets
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Response, abort, current_app, request, send_file
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import FileStorage
 
 from kb.models import Attachment
+from kb.submissions import intake, pending
+from kb.submissions.pending import PendingFile
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,6 @@ TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
 }
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-PENDING_SALT = "kb-pending-uploads"
-PENDING_MAX_AGE = 24 * 3600
 _CHUNK = 64 * 1024
 
 
@@ -42,13 +42,12 @@ class UploadError(ValueError):
 
 
 @dataclass
-class PendingFile:
-    """A checked file waiting for its form to be sent."""
+class Checked:
+    """A file that passed the checks, still in memory."""
 
-    id: str
     filename: str
     content_type: str
-    size: int
+    data: bytes
     sha256: str
 
 
@@ -59,16 +58,32 @@ def upload_dir() -> Path:
     return path
 
 
-def detect_type(path: Path) -> str | None:
+def readable_size(size: int) -> str:
+    """Return a byte count the Dutch way: '10 MB', '1,5 MB', '20 kB'."""
+    mb = 1024 * 1024
+    if size >= mb:
+        text = f"{size // mb}" if size % mb == 0 else f"{size / mb:.1f}".replace(".", ",")
+        return f"{text} MB"
+    return f"{-(-size // 1024)} kB"
+
+
+def limits_sentence() -> str:
+    """Return the real attachment limits, from config, as one Dutch sentence."""
+    config = current_app.config
+    return (
+        f"Een bijlage mag hoogstens {readable_size(int(config['MAX_UPLOAD_BYTES']))} zijn; "
+        f"alle bijlagen samen hoogstens {readable_size(int(config['MAX_ATTACHMENTS_BYTES']))}."
+    )
+
+
+def detect_type(data: bytes) -> str | None:
     """Return 'pdf', 'docx' or 'odt' from the file's content, or None."""
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(b"%PDF-"):
+    if data.startswith(b"%PDF-"):
         return "pdf"
-    if not head.startswith(b"PK\x03\x04"):
+    if not data.startswith(b"PK\x03\x04"):
         return None
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             # Read only the tiny 'mimetype' member: never unpack anything else (zip bombs).
             if (
@@ -91,108 +106,103 @@ def clean_filename(name: str) -> str:
     return base[:200] or "bijlage"
 
 
-def stash(upload: FileStorage) -> PendingFile:
-    """Check one uploaded file and keep it in the pending store; raise UploadError if unfit."""
+def _read_capped(upload: FileStorage, limit: int) -> bytes | None:
+    """Read an upload into memory; None once it passes limit (never trust Content-Length)."""
+    refused = getattr(upload.stream, "refused", None)
+    if refused:
+        return None
+    buffer, size = io.BytesIO(), 0
+    while chunk := upload.stream.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            return None
+        buffer.write(chunk)
+    return buffer.getvalue()
+
+
+def check(upload: FileStorage) -> Checked:
+    """Check one uploaded file in memory; raise UploadError if unfit. Nothing touches the disk."""
     name = clean_filename(upload.filename or "")
-    limit = int(current_app.config["MAX_UPLOAD_BYTES"])
-    ident = secrets.token_hex(16)
-    target = upload_dir() / "pending" / ident
-    digest, size = hashlib.sha256(), 0
-    with target.open("wb") as out:
-        while chunk := upload.stream.read(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                target.unlink(missing_ok=True)
-                raise UploadError(f"{name}: het bestand is groter dan {limit // (1024 * 1024)} MB.")
-            digest.update(chunk)
-            out.write(chunk)
-    if size == 0:
-        target.unlink(missing_ok=True)
+    if getattr(upload.stream, "refused", None) == intake.TOTAL_TOO_LARGE:
+        raise UploadError(f"{name}: past niet meer bij de andere bijlagen. {limits_sentence()}")
+    data = _read_capped(upload, int(current_app.config["MAX_UPLOAD_BYTES"]))
+    if data is None:
+        raise UploadError(f"{name}: het bestand is te groot. {limits_sentence()}")
+    if not data:
         raise UploadError(f"{name}: het bestand is leeg.")
-    kind = detect_type(target)
+    kind = detect_type(data)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if kind is None or extension != kind:
-        target.unlink(missing_ok=True)
         raise UploadError(
             f"{name}: alleen PDF-, DOCX- en ODT-bestanden zijn toegestaan (het bestand moet echt "
             "zo'n document zijn en de naam moet op .pdf, .docx of .odt eindigen)."
         )
-    pending = PendingFile(ident, name, TYPES[kind], size, digest.hexdigest())
-    meta = upload_dir() / "pending" / f"{ident}.json"
-    meta.write_text(json.dumps(pending.__dict__), encoding="utf-8")
-    return pending
+    return Checked(name, TYPES[kind], data, hashlib.sha256(data).hexdigest())
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=PENDING_SALT)
+def collect_uploads(
+    form: Any, keep_new: bool, owner: str = ""
+) -> tuple[list[PendingFile], list[str]]:
+    """Keep a posted form's earlier uploads, drop those the user removed, check the new ones.
 
-
-def pending_token(files: list[PendingFile]) -> str:
-    """Sign the list of pending ids for a hidden form field."""
-    return _serializer().dumps([f.id for f in files])
-
-
-def pending_from_token(token: str | None) -> list[PendingFile]:
-    """Return the pending files a signed token names (those still on disk)."""
-    if not token:
-        return []
-    try:
-        ids = _serializer().loads(token, max_age=PENDING_MAX_AGE)
-    except BadSignature:
-        return []
-    files = []
-    for ident in ids if isinstance(ids, list) else []:
-        if not (isinstance(ident, str) and len(ident) == 32 and ident.isalnum()):
-            continue
-        meta = upload_dir() / "pending" / f"{ident}.json"
-        if meta.is_file():
-            files.append(PendingFile(**json.loads(meta.read_text(encoding="utf-8"))))
-    return files
-
-
-def collect_uploads(form: Any) -> tuple[list[PendingFile], list[str]]:
-    """Keep a posted form's earlier uploads, drop those the user removed, check and add new ones.
-
-    The form's `pending` field gets the new signed list; its `attachments` field the errors.
+    New files are written to the pending area only when keep_new (the form is valid and within
+    its limits); otherwise they are checked, reported and forgotten. The form's `pending` field
+    gets the new signed list; its `attachments` field the errors.
     """
+    config = current_app.config
     removed = set(request.form.getlist("verwijder_bijlage"))
-    pending = pending_from_token(form.pending.data)
-    for item in [p for p in pending if p.id in removed]:
-        discard(item)
-    pending = [p for p in pending if p.id not in removed]
-    errors, maximum = [], int(current_app.config["MAX_ATTACHMENTS"])
-    new_uploads = [u for u in form.attachments.data or [] if getattr(u, "filename", None)]
-    if new_uploads:
-        prune_pending()  # abandoned forms leave files behind; a day later they go
-    for upload in new_uploads:
-        if len(pending) >= maximum:
+    held = pending.from_token(form.pending.data)
+    for item in [p for p in held if p.id in removed]:
+        pending.discard(item)
+    held = [p for p in held if p.id not in removed]
+    errors: list[str] = []
+    checked: list[Checked] = []
+    total = sum(p.size for p in held)
+    maximum, total_limit = int(config["MAX_ATTACHMENTS"]), int(config["MAX_ATTACHMENTS_BYTES"])
+    for upload in [u for u in form.attachments.data or [] if getattr(u, "filename", None)]:
+        if len(held) + len(checked) >= maximum:
             errors.append(f"{clean_filename(upload.filename)}: hoogstens {maximum} bijlagen.")
             continue
         try:
-            pending.append(stash(upload))
+            item = check(upload)
         except UploadError as exc:
             errors.append(str(exc))
-    form.pending.data = pending_token(pending)
+            continue
+        if total + len(item.data) > total_limit:
+            errors.append(f"{item.filename}: past niet meer bij de andere bijlagen. "
+                          f"{limits_sentence()}")  # fmt: skip
+            continue
+        total += len(item.data)
+        checked.append(item)
+    if checked and not keep_new:
+        names = ", ".join(c.filename for c in checked)
+        errors.append(
+            f"{names}: nog niet bewaard, omdat het formulier nog niet verzonden kon worden. "
+            "Kies het bestand opnieuw wanneer u het formulier opnieuw verstuurt."
+        )
+    elif checked:
+        try:
+            held += pending.keep(
+                [(c.filename, c.content_type, c.data, c.sha256) for c in checked], owner
+            )
+        except pending.PendingFull as exc:
+            errors.append(str(exc))
+    form.pending.data = pending.token(held)
     form.attachments.errors = list(form.attachments.errors) + errors
-    return pending, errors
+    return held, errors
 
 
-def discard(item: PendingFile) -> None:
-    """Remove a pending file the user took off the form."""
-    folder = upload_dir() / "pending"
-    (folder / item.id).unlink(missing_ok=True)
-    (folder / f"{item.id}.json").unlink(missing_ok=True)
+def attach(files: list[PendingFile]) -> list[Attachment]:
+    """Move pending files to their final place and return (unsaved) Attachment rows.
 
-
-def attach(pending: list[PendingFile]) -> list[Attachment]:
-    """Move pending files to their final place and return (unsaved) Attachment rows."""
+    Their descriptions stay in the pending area until `settle` (after the commit), so `detach`
+    can put everything back when the database refuses the row.
+    """
     rows = []
     folder = upload_dir()
-    for item in pending:
+    for item in files:
         stored = secrets.token_hex(20)
         os.replace(folder / "pending" / item.id, folder / stored)
-        (folder / "pending" / f"{item.id}.json").unlink(missing_ok=True)
         rows.append(
             Attachment(filename=item.filename, stored_name=stored, content_type=item.content_type,
                        size=item.size, sha256=item.sha256)
@@ -200,17 +210,25 @@ def attach(pending: list[PendingFile]) -> list[Attachment]:
     return rows
 
 
-def prune_pending(max_age: int = PENDING_MAX_AGE) -> int:
-    """Delete pending files older than max_age seconds; return how many were removed."""
-    removed, cutoff = 0, time.time() - max_age
-    for path in (upload_dir() / "pending").iterdir():
+def detach(rows: list[Attachment], files: list[PendingFile]) -> None:
+    """Undo `attach` after a failed commit: the files are pending again, nothing is orphaned."""
+    folder = upload_dir()
+    for row, item in zip(rows, files, strict=True):
         try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except OSError:  # another worker removed it first
-            continue
-    return removed
+            os.replace(folder / row.stored_name, folder / "pending" / item.id)
+        except FileNotFoundError:
+            log.warning("Bijlage %s was al weg bij het terugzetten", item.id)
+
+
+def settle(files: list[PendingFile]) -> None:
+    """Forget the pending descriptions of files that are now stored for good."""
+    for item in files:
+        (upload_dir() / "pending" / f"{item.id}.json").unlink(missing_ok=True)
+
+
+def prune_pending(max_age: float | None = None) -> pending.Purged:
+    """Delete pending files older than max_age seconds (default: PENDING_UPLOADS_MAX_AGE)."""
+    return pending.purge(max_age)
 
 
 def download(attachment: Attachment) -> Response:

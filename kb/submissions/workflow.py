@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from kb import publishing, queries
+from kb import publishing, queries, render
 from kb.models import Article, Region, Submission, SubmissionEvent, User, db, utcnow
 from kb.submissions import notifications, uploads
 
@@ -147,19 +147,60 @@ def _transition(submission: Submission, allowed: tuple[str, ...], target: str) -
     submission.status = target
 
 
+class DuplicateSubmission(Exception):
+    """This form (its idempotency key) was already stored; carries the stored submission's id."""
+
+    def __init__(self, submission_id: int | None) -> None:
+        super().__init__(submission_id)
+        self.submission_id = submission_id
+
+
+def by_idempotency_key(key: str) -> Submission | None:
+    """Return the submission a sent form's idempotency key already stored, if any."""
+    return db.session.scalar(select(Submission).where(Submission.idempotency_key == key))
+
+
 def create(
-    data: dict[str, Any], pending: list[uploads.PendingFile], submitter: User | None
+    data: dict[str, Any],
+    pending: list[uploads.PendingFile],
+    submitter: User | None,
+    idempotency_key: str | None = None,
 ) -> tuple[Submission, str]:
-    """Store a new submission with its attachments; return it and its private token."""
+    """Store a new submission with its attachments; return it and its private token.
+
+    The row is flushed before any file moves: a second request with the same idempotency key
+    fails on the unique index (DuplicateSubmission) without touching the files. When the
+    database refuses the commit (locked, OperationalError) the files move back to the pending
+    area, so the form can be shown again with them and nothing is orphaned.
+    """
     token = secrets.token_urlsafe(32)
     submission = Submission(token_hash=hash_token(token), status="submitted", consent=True,
-                            submitter=submitter, title="")  # fmt: skip
+                            submitter=submitter, title="",
+                            idempotency_key=idempotency_key)  # fmt: skip
     apply_fields(submission, data)
     submission.created_at = submission.updated_at = utcnow()
-    submission.attachments = uploads.attach(pending)
     db.session.add(submission)
-    _event(submission, "submitted", submitter)
-    db.session.commit()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        existing = by_idempotency_key(idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        raise DuplicateSubmission(existing.id) from exc
+    except OperationalError:
+        db.session.rollback()
+        raise
+    rows = uploads.attach(pending)
+    try:
+        submission.attachments = rows
+        _event(submission, "submitted", submitter)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.detach(rows, pending)
+        raise
+    uploads.settle(pending)
     _notify(notifications.submission_received, submission, token)
     _notify(notifications.editors_new_submission, submission)
     return submission, token
@@ -196,12 +237,19 @@ def resubmit(
     """Take the region's answer and changes, and put the submission back in the queue."""
     _transition(submission, ("returned",), "submitted")
     changed = apply_fields(submission, data)
-    submission.attachments.extend(uploads.attach(pending))
+    rows = uploads.attach(pending)
+    submission.attachments.extend(rows)
     message = answer.strip()
     if changed:
         message += "\n\n(Aangepast: " + ", ".join(changed) + ".)"
     _event(submission, "resubmitted", submission.submitter, message)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.detach(rows, pending)
+        raise
+    uploads.settle(pending)
     _notify(notifications.editors_new_submission, submission, True)
 
 
@@ -242,10 +290,25 @@ def unique_slug(title: str) -> str:
     return slug
 
 
+def rendered_sections(value: Callable[[str], str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Render each section field on its own; return (heading, html) pairs and removal notices.
+
+    value(name) gives a field's Markdown. Each notice names its section ("Aanpak: ...").
+    """
+    sections, removed = [], []
+    for heading, name in SECTIONS:
+        html, notices = render.render_with_notices(value(name) or "")
+        sections.append((heading, html))
+        removed.extend(f"{heading}: {notice}" for notice in notices)
+    return sections, removed
+
+
 def as_article_state(submission: Submission) -> dict[str, Any]:
     """Return the article a submission becomes, as the plain data `publishing` takes."""
+    # Each field is closed off on its own: a fence left open in one section must not run on
+    # through the headings of the next ones once the fields become one article body.
     body = "\n\n".join(
-        f"## {heading}\n\n{getattr(submission, name).strip()}"
+        f"## {heading}\n\n{render.close_fences(getattr(submission, name))}"
         for heading, name in SECTIONS
         if getattr(submission, name).strip()
     )

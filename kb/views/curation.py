@@ -10,7 +10,6 @@ from kb import submissions
 from kb.accounts import require_role
 from kb.forms import ActionForm, MessageForm, fill_choices
 from kb.models import Attachment, Submission, db
-from kb.render import render_markdown
 
 bp = Blueprint("curation", __name__, url_prefix="/redactie")
 
@@ -65,6 +64,7 @@ def _review_page(
     form = form or fill_choices(
         submissions.EditorSubmissionForm(formdata=None, data=submissions.initial_data(submission))
     )
+    sections, removed = submissions.rendered_sections(lambda name: getattr(submission, name))
     return render_template(
         "curation/review.html",
         submission=submission,
@@ -73,9 +73,8 @@ def _review_page(
         return_form=forms.get("return_form") or MessageForm(formdata=None, prefix="vraag"),
         reject_form=forms.get("reject_form") or MessageForm(formdata=None, prefix="reden"),
         summary=submission.summary,
-        sections=[
-            (h, render_markdown(getattr(submission, n)).html) for h, n in submissions.SECTIONS
-        ],
+        sections=sections,
+        removed=removed,
         similar=[
             a
             for a in submissions.similar_articles(f"{submission.title} {submission.summary}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 from collections.abc import Callable
 
 from flask import (
@@ -15,27 +17,25 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from kb import accounts, submissions
 from kb.accounts import login_redirect
 from kb.forms import fill_choices
 from kb.models import Attachment, Submission, db
-from kb.render import render_markdown
 
 log = logging.getLogger(__name__)
 bp = Blueprint("submit", __name__)
 
-
-def preview_sections(form: submissions.SubmissionFields) -> list[tuple[str, str]]:
-    """Render the text fields as the article would show them (sanitised)."""
-    return [
-        (heading, render_markdown(form[name].data or "").html)
-        for heading, name in submissions.SECTIONS
-    ]
+BUSY = "De kennisbank is even bezet; probeer het zo opnieuw."
+# The status link of the submission just sent, held in the session for one display.
+_DONE_KEY = "kb_submitted"
+_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def _private(response: Response) -> Response:
@@ -47,55 +47,99 @@ def _private(response: Response) -> Response:
 
 def _render_form(form: submissions.SubmissionForm, pending: list, preview: bool, status: int = 200):
     similar = submissions.similar_articles(f"{form.title.data or ''} {form.summary.data or ''}")
+    sections, removed = (
+        submissions.rendered_sections(lambda name: form[name].data) if preview else (None, [])
+    )
     page = render_template(
         "submit/form.html",
         form=form,
         pending=pending,
-        preview=preview_sections(form) if preview else None,
+        preview=sections,
+        removed=removed,
         similar=similar,
     )
     return page, status
 
 
+def _idempotency_key(form: submissions.SubmissionForm) -> str:
+    """Return the form's key, or make one (a form shown before keys existed, or a bare POST)."""
+    key = form.idempotency_key.data or ""
+    if not _KEY_PATTERN.match(key):
+        key = secrets.token_urlsafe(24)
+        form.idempotency_key.data = key
+    return key
+
+
+def _store(form: submissions.SubmissionForm, pending: list, key: str):
+    """Store the submission; on success or duplicate redirect to 'Bedankt', else re-show."""
+    address = accounts.client_address()
+    submitter = current_user.row if current_user.is_authenticated else None
+    try:
+        accounts.record_attempt("submit", address)
+        _submission, token = submissions.create(
+            submissions.form_data(form), pending, submitter, idempotency_key=key
+        )
+    except submissions.DuplicateSubmission:
+        # A concurrent copy of this form (double click) was stored first: its files are there.
+        for item in pending:
+            submissions.discard_pending(item)
+        return redirect(url_for("submit.done"), code=303)
+    except OperationalError:  # the database is locked by another writer: keep everything
+        db.session.rollback()
+        log.warning("Inzending niet opgeslagen: database bezet (adres %s)", address)
+        form.form_errors.append(BUSY)
+        return _render_form(form, pending, preview=False, status=503)
+    session[_DONE_KEY] = {"key": key, "url": url_for("submit.status", token=token, _external=True)}
+    return redirect(url_for("submit.done"), code=303)
+
+
 @bp.route("/voorbeeld-indienen", methods=["GET", "POST"])
 def submit():
-    """Show the submission form; preview it, or store it and confirm with the status link."""
+    """Show the submission form; preview it, or store it and redirect to 'Bedankt'."""
     if not current_user.is_authenticated and not current_app.config["ANONYMOUS_SUBMISSIONS"]:
         flash("Log in om een praktijkvoorbeeld in te dienen.", "info")
         return login_redirect()
     form = fill_choices(submissions.SubmissionForm())
     if request.method == "GET":
+        form.idempotency_key.data = secrets.token_urlsafe(24)
         if current_user.is_authenticated:
             form.contact_name.data = current_user.name
             form.contact_email.data = current_user.email
             form.organisation.data = current_user.organisation
             form.region.data = current_user.region.slug if current_user.region else ""
         return _render_form(form, [], preview=False)
-    valid = form.validate_on_submit()
-    pending, upload_errors = submissions.collect_uploads(form)
-    if form.website.data:
-        log.info("Inzending met ingevuld lokveld genegeerd (adres %s)", accounts.client_address())
-        return render_template("submit/done.html", status_url=None)
-    if request.form.get("actie") == "voorbeeld" or not valid or upload_errors:
-        return _render_form(form, pending, preview=request.form.get("actie") == "voorbeeld")
     config, address = current_app.config, accounts.client_address()
-    if accounts.limit_reached(
+    if form.website.data:
+        log.info("Inzending met ingevuld lokveld genegeerd (adres %s)", address)
+        return redirect(url_for("submit.done"), code=303)
+    valid = form.validate_on_submit()
+    key = _idempotency_key(form)
+    if valid and submissions.by_idempotency_key(key) is not None:
+        return redirect(url_for("submit.done"), code=303)  # a reload or retry of a stored form
+    # Validate and apply the address's limit before any attachment is written to disk.
+    limited = valid and accounts.limit_reached(
         "submit", address, config["SUBMISSIONS_PER_ADDRESS"], config["RATE_WINDOW_SECONDS"]
-    ):
+    )
+    pending, upload_errors = submissions.collect_uploads(
+        form, keep_new=valid and not limited, owner=submissions.pending_owner(address)
+    )
+    if limited:
         form.form_errors.append(
             "Er zijn vanaf dit adres het afgelopen uur al veel voorbeelden ingediend. Uw tekst "
             "staat hieronder nog; probeer het over een uur opnieuw."
         )
         return _render_form(form, pending, preview=False, status=429)
-    accounts.record_attempt("submit", address)
-    submitter = current_user.row if current_user.is_authenticated else None
-    submission, token = submissions.create(submissions.form_data(form), pending, submitter)
-    status_url = url_for("submit.status", token=token, _external=True)
-    return _private(
-        make_response(
-            render_template("submit/done.html", submission=submission, status_url=status_url)
-        )
-    )
+    if request.form.get("actie") == "voorbeeld" or not valid or upload_errors:
+        return _render_form(form, pending, preview=request.form.get("actie") == "voorbeeld")
+    return _store(form, pending, key)
+
+
+@bp.get("/voorbeeld-indienen/bedankt")
+def done():
+    """The 'Bedankt' page after sending; the status link is shown once, then only e-mailed."""
+    sent = session.pop(_DONE_KEY, None) or {}
+    page = render_template("submit/done.html", submission=True, status_url=sent.get("url"))
+    return _private(make_response(page))
 
 
 @bp.get("/voorbeeld-indienen/lijkt-op")
@@ -119,7 +163,8 @@ def _status_page(
         form = fill_choices(submissions.ResubmitForm(data=submissions.initial_data(submission)))
         if request.method == "POST":
             valid = form.validate_on_submit()
-            pending, upload_errors = submissions.collect_uploads(form)
+            owner = submissions.pending_owner(accounts.client_address())
+            pending, upload_errors = submissions.collect_uploads(form, valid, owner)
             if valid and not upload_errors:
                 try:
                     submissions.resubmit(
@@ -127,12 +172,29 @@ def _status_page(
                     )
                 except submissions.TransitionError as exc:
                     flash(str(exc), "error")
+                except OperationalError:
+                    db.session.rollback()
+                    form.form_errors.append(BUSY)
+                    return _status_form(submission, self_url, attachment_url, form, pending, 503)
                 else:
                     flash("Dank u. Uw inzending staat weer bij de redactie.", "success")
                 return redirect(self_url, code=303)
     elif request.method == "POST":
         flash("Deze inzending kan nu niet worden aangevuld.", "error")
         return redirect(self_url, code=303)
+    return _status_form(submission, self_url, attachment_url, form, pending)
+
+
+def _status_form(
+    submission: Submission,
+    self_url: str,
+    attachment_url: Callable[[Attachment], str],
+    form: submissions.ResubmitForm | None,
+    pending: list,
+    status: int = 200,
+) -> Response:
+    """Render the status page (with the answer form when the submission was sent back)."""
+    sections, removed = submissions.rendered_sections(lambda name: getattr(submission, name))
     page = render_template(
         "submit/status.html",
         submission=submission,
@@ -140,13 +202,12 @@ def _status_page(
         attachment_url=attachment_url,
         form=form,
         pending=pending,
-        sections=[
-            (h, render_markdown(getattr(submission, n)).html) for h, n in submissions.SECTIONS
-        ],
+        sections=sections,
+        removed=removed,
         status_label=submissions.STATUS_LABELS[submission.status],
         action_labels=submissions.ACTION_LABELS,
     )
-    return _private(make_response(page))
+    return _private(make_response(page, status))
 
 
 def _download(submission: Submission, attachment_id: int) -> Response:

@@ -106,13 +106,36 @@ def valid_submission(**changes: Any) -> dict[str, Any]:
     return data
 
 
-def submit(client: FlaskClient, data: dict[str, Any], files: list | None = None) -> Any:
-    """Post the submission form with a fresh CSRF token (and optional (bytes, name) files)."""
-    payload = dict(data)
-    payload["csrf_token"] = csrf(client, "/voorbeeld-indienen")
+IDEMPOTENCY_KEY = re.compile(r'name="idempotency_key" type="hidden" value="([^"]+)"')
+
+
+def submission_form_tokens(client: FlaskClient) -> dict[str, str]:
+    """Return the hidden CSRF token and idempotency key of a freshly shown submission form."""
+    page = client.get("/voorbeeld-indienen").get_data(as_text=True)
+    key = IDEMPOTENCY_KEY.search(page)
+    tokens = {"csrf_token": CSRF.search(page).group(1)}
+    tokens["idempotency_key"] = key.group(1) if key else ""
+    return tokens
+
+
+def submit(
+    client: FlaskClient, data: dict[str, Any], files: list | None = None, follow: bool = True
+) -> Any:
+    """Post the submission form as a browser would (fresh hidden tokens, optional (bytes, name)
+    files) and follow the redirect to 'Bedankt' unless follow is False."""
+    payload = submission_form_tokens(client)
+    payload.update(data)
     if files:
         payload["attachments"] = [(io.BytesIO(content), name) for content, name in files]
-    return client.post("/voorbeeld-indienen", data=payload, content_type="multipart/form-data")
+    response = client.post(
+        "/voorbeeld-indienen",
+        data=payload,
+        content_type="multipart/form-data",
+        follow_redirects=follow,
+    )
+    response.get_data()  # buffer the page, then close: a large body sits in a temporary file
+    response.close()
+    return response
 
 
 STATUS_LINK = re.compile(r"https?://[^\s\"<]+/inzending/([A-Za-z0-9_-]{20,})")

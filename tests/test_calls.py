@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -84,3 +85,26 @@ def test_only_editors_manage_calls(app: Flask) -> None:
     login(member, make_user(app).email)
     assert member.get("/redactie/oproepen/").status_code == 403
     assert member.get("/redactie/oproepen/nieuw").status_code == 403
+
+
+def test_the_form_opened_from_a_call_is_filled_in_and_the_submission_remembers_it(
+    app: Flask,
+) -> None:
+    from tests.support.accounts import submit, valid_submission
+
+    with app.app_context():
+        call = calls.save_call(None, {"title": "Thuiszitters", "published": True,
+                                      "advice_number": "2", "theme_slug": "kansengelijkheid"})
+        call_id = call.id
+    client = app.test_client()
+    page = client.get(f"/voorbeeld-indienen?oproep={call_id}&advies=2&thema=kansengelijkheid")
+    html = page.get_data(as_text=True)
+    assert f'name="call" type="hidden" value="{call_id}"' in html
+    assert re.search(r'<input checked[^>]*name="themes"[^>]*value="kansengelijkheid"', html)
+    assert re.search(r'<input checked[^>]*name="advice"[^>]*value="2"', html)
+    response = submit(client, valid_submission(call=str(call_id)))
+    assert response.status_code in (200, 302, 303)
+    with app.app_context():
+        stored = db.session.scalar(db.select(Submission))
+        assert stored.call_id == call_id
+        assert calls.response_counts() == {call_id: {"submitted": 1}}

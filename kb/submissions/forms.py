@@ -71,6 +71,8 @@ class SubmissionForm(SubmissionFields):
     pending = HiddenField()
     # Made when the form is shown; the database stores one submission per key.
     idempotency_key = HiddenField()
+    # The oproep (call for examples) the form was opened from, if any.
+    call = HiddenField()
     consent = BooleanField(
         "Ik geef toestemming om dit voorbeeld, na redactie, te publiceren in de kennisbank.",
         validators=[DataRequired("Zonder toestemming kunnen we het voorbeeld niet publiceren.")],

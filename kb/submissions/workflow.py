@@ -165,6 +165,7 @@ def create(
     pending: list[uploads.PendingFile],
     submitter: User | None,
     idempotency_key: str | None = None,
+    call_id: int | None = None,
 ) -> tuple[Submission, str]:
     """Store a new submission with its attachments; return it and its private token.
 
@@ -175,7 +176,7 @@ def create(
     """
     token = secrets.token_urlsafe(32)
     submission = Submission(token_hash=hash_token(token), status="submitted", consent=True,
-                            submitter=submitter, title="",
+                            submitter=submitter, title="", call_id=call_id,
                             idempotency_key=idempotency_key)  # fmt: skip
     apply_fields(submission, data)
     submission.created_at = submission.updated_at = utcnow()

@@ -24,7 +24,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from kb import accounts, submissions
+from kb import accounts, calls, submissions
 from kb.accounts import login_redirect
 from kb.forms import fill_choices
 from kb.models import Attachment, Submission, db
@@ -76,8 +76,10 @@ def _store(form: submissions.SubmissionForm, pending: list, key: str):
     submitter = current_user.row if current_user.is_authenticated else None
     try:
         accounts.record_attempt("submit", address)
+        call = calls.call_for_submission(form.call.data)
         _submission, token = submissions.create(
-            submissions.form_data(form), pending, submitter, idempotency_key=key
+            submissions.form_data(form), pending, submitter, idempotency_key=key,
+            call_id=call.id if call else None,
         )
     except submissions.DuplicateSubmission:
         # A concurrent copy of this form (double click) was stored first: its files are there.
@@ -91,6 +93,18 @@ def _store(form: submissions.SubmissionForm, pending: list, key: str):
         return _render_form(form, pending, preview=False, status=503)
     session[_DONE_KEY] = {"key": key, "url": url_for("submit.status", token=token, _external=True)}
     return redirect(url_for("submit.done"), code=303)
+
+
+def _prefill(form: submissions.SubmissionForm) -> None:
+    """Fill advies, theme and region from the link that opened the form (matrix, oproep)."""
+    args = request.args
+    for name, arg in (("advice", "advies"), ("themes", "thema"), ("region", "regio")):
+        value = args.get(arg, "")
+        if value and value in {choice.value for choice in form[name].choices}:
+            form[name].data = value if name == "region" else [value]
+    call = calls.call_for_submission(args.get("oproep"))
+    if call is not None:
+        form.call.data = str(call.id)
 
 
 @bp.route("/voorbeeld-indienen", methods=["GET", "POST"])
@@ -107,6 +121,7 @@ def submit():
             form.contact_email.data = current_user.email
             form.organisation.data = current_user.organisation
             form.region.data = current_user.region.slug if current_user.region else ""
+        _prefill(form)
         return _render_form(form, [], preview=False)
     config, address = current_app.config, accounts.client_address()
     if form.website.data:

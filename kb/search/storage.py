@@ -93,6 +93,7 @@ def cleanup(root: Path, keep: set[str]) -> None:
 
 @contextmanager
 def file_lock(path: Path, timeout: float) -> Iterator[bool]:
+    """Hold a cross-process lock file; yield False when it stays taken past timeout."""
     lock = FileLock(str(path))
     deadline = time.monotonic() + timeout
     while not lock.acquire(False):
@@ -104,3 +105,28 @@ def file_lock(path: Path, timeout: float) -> Iterator[bool]:
         yield True
     finally:
         lock.release()
+
+
+BROKEN = "BROKEN"  # names a generation a read error was found in, for every worker to see
+
+
+def mark_broken(root: Path, name: str, reason: str) -> None:
+    """Record that generation name cannot be read (searches answer 503 until it is rebuilt)."""
+    tmp = root / f".{BROKEN}.{os.getpid()}.tmp"
+    tmp.write_text(f"{name}\n{reason[:300]}\n")
+    os.replace(tmp, root / BROKEN)
+
+
+def broken_reason(root: Path, name: str | None) -> str | None:
+    """Return why generation name was marked broken, or None when it was not."""
+    try:
+        marked, _, reason = (root / BROKEN).read_text().partition("\n")
+    except OSError:
+        return None
+    return (reason.strip() or "leesfout") if name is not None and marked == name else None
+
+
+def clear_broken(root: Path) -> None:
+    """Forget a broken mark once the live generation has been replaced."""
+    if broken_reason(root, current_generation(root)) is None:
+        (root / BROKEN).unlink(missing_ok=True)

@@ -135,7 +135,7 @@ def check_index_command(repair: bool) -> None:
     except Exception as exc:  # e.g. the database is unreachable
         click.echo(f"Index niet te controleren: {exc.__class__.__name__}: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"Index: {report.message}.")
+    click.echo(f"Index: {report.message.rstrip('.')}.")
     click.echo(f"Wijzigingslog: index bij #{report.position}, database bij #{report.head}, "
                f"nog toe te passen: {report.pending}.")  # fmt: skip
     for label, slugs in (("ontbreekt in de index", report.missing),

@@ -201,14 +201,15 @@ def catch_up() -> int:
         log.warning("Index loopt achter op opgeschoonde wijzigingen; opnieuw opbouwen")
         recover_in_background(force=True)
         return 0
-    return apply_changes(lock_timeout=0.0, prune=False)
+    return apply_changes(lock_timeout=0.0, maintain=False)
 
 
-def apply_changes(lock_timeout: float | None = None, prune: bool = True) -> int:
+def apply_changes(lock_timeout: float | None = None, maintain: bool = True) -> int:
     """Apply the change log's entries this index has not applied; return how many articles.
 
     Called after every commit that changed articles. A locked index leaves the changes in the
     log for the next run (any later commit or search, `kb index-pending` or `kb reindex`).
+    maintain=False (before a search) skips pruning the log and merging segments.
     """
     root = index_root()
     timeout = current_app.config["INDEX_WRITER_TIMEOUT"] if lock_timeout is None else lock_timeout
@@ -252,9 +253,9 @@ def apply_changes(lock_timeout: float | None = None, prune: bool = True) -> int:
                                                  cursor.applied | {i for i, _ in rows},
                                                  cursor.gaps).settle())  # fmt: skip
         db.session.commit()  # end the read transaction
-        if prune:
+        if maintain:
             changes.prune()
-        _merge_small_segments(ix)
+            _merge_small_segments(ix)
         return count
     return 0
 

@@ -37,10 +37,10 @@ def held_rebuild(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, thre
     release, rebuilt = threading.Event(), threading.Event()
     real_recover = search_index.recover
 
-    def held(force: bool = False) -> int:
+    def held() -> int:
         assert release.wait(30)
         try:
-            return real_recover(force)
+            return real_recover()
         finally:
             rebuilt.set()
 

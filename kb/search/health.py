@@ -45,7 +45,7 @@ def _lag_health(message: str) -> tuple[bool, str]:
     cursor = changes.read_cursor(root / (current_generation(root) or ""))
     low, head = changes.bounds()
     if changes.lost(cursor, low):
-        recover_in_background(force=True)
+        recover_in_background()
         return False, "index loopt achter op opgeschoonde wijzigingen; herbouw gestart"
     age = changes.oldest_pending_age(cursor) if cursor.behind(head) else None
     if age is not None and age > float(current_app.config["INDEX_LAG_MAX_SECONDS"]):

@@ -199,7 +199,7 @@ def catch_up() -> int:
         return 0
     if changes.lost(cursor, low):
         log.warning("Index loopt achter op opgeschoonde wijzigingen; opnieuw opbouwen")
-        recover_in_background(force=True)
+        recover_in_background()
         return 0
     return apply_changes(lock_timeout=0.0, maintain=False)
 
@@ -304,7 +304,7 @@ def rebuild(force: bool = True, lock_timeout: float | None = None) -> int:
     """Build a new generation from the database and switch to it atomically.
 
     With force=False (recovery) nothing happens when the live index turns out to be healthy
-    once the rebuild lock is ours: another process repaired it first.
+    and within the change log once the rebuild lock is ours: another process repaired it first.
     """
     root = index_root()
     root.mkdir(parents=True, exist_ok=True)
@@ -315,7 +315,7 @@ def rebuild(force: bool = True, lock_timeout: float | None = None) -> int:
         if not locked:
             raise LockError("een andere herbouw loopt nog")
         old_name = current_generation(root)
-        if not force and check_health(root)[0]:
+        if not force and check_health(root)[0] and not _lost(root, old_name):
             return 0
         try:
             old = open_generation(root, old_name)
@@ -383,13 +383,20 @@ def _build(path: Path) -> int:
     return count
 
 
-def recover(force: bool = False) -> int:
-    """Rebuild a missing or corrupt index unless another process already did (or is doing it).
+def _lost(root: Path, generation: str | None) -> bool:
+    """Tell whether a generation lags behind the pruned change log (it cannot catch up)."""
+    if generation is None:
+        return False
+    return changes.lost(changes.read_cursor(root / generation), changes.bounds()[0])
 
-    force=True rebuilds even a readable index (one that lags behind the pruned log).
+
+def recover() -> int:
+    """Rebuild a missing, corrupt or hopelessly lagging index unless another process did.
+
+    Gives up at once when another process holds the rebuild lock: it is doing the repair.
     """
     try:
-        return rebuild(force=force, lock_timeout=1.0)
+        return rebuild(force=False, lock_timeout=1.0)
     except LockError:  # another process holds the rebuild lock: it repairs the index
         return 0
 
@@ -416,7 +423,7 @@ def recover_now() -> bool:
 _recovering = threading.Lock()
 
 
-def recover_in_background(force: bool = False) -> bool:
+def recover_in_background() -> bool:
     """Start rebuilding in a background thread (one per process); False if one is running."""
     if not _recovering.acquire(blocking=False):
         return False
@@ -425,7 +432,7 @@ def recover_in_background(force: bool = False) -> bool:
     def run() -> None:
         try:
             with app.app_context():
-                recover(force) if force else recover()
+                recover()
         except Exception:  # logged; the next health check or search tries again
             log.exception("Index herstellen op de achtergrond mislukt")
         finally:

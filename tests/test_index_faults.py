@@ -22,7 +22,8 @@ from kb.config import PROJECT_ROOT
 from kb.models import Article, db
 from kb.publishing import commit_and_index, queue_for_index
 from kb.search import index as search_index
-from kb.search.storage import broken_reason
+from kb.search.faults import guarded
+from kb.search.storage import IndexUnavailable, broken_reason
 from tests.support.app import build_app
 from tests.support.corrupt import damage_stored_fields
 from tests.support.search import add_articles, article_text
@@ -135,3 +136,22 @@ def test_gunicorn_survives_a_damaged_segment_and_recovers(tmp_path: Path) -> Non
         assert app.test_cli_runner().invoke(args=["kb", "check-index"]).exit_code == 0
     finally:
         server.stop()
+
+
+def test_an_error_that_survives_a_rebuild_is_not_taken_for_damage(
+    app: Flask, held_rebuild: tuple[threading.Event, threading.Event]
+) -> None:
+    release, rebuilt = held_rebuild
+    root = Path(app.config["INDEX_DIR"])
+    # An error raised inside whoosh on a healthy index: what a query tripping whoosh looks like.
+    trips_whoosh = guarded(lambda: search_index.reader().searcher.stored_fields(10**6))
+    with app.app_context():
+        with pytest.raises(IndexUnavailable):
+            trips_whoosh()  # the first time it may be damage: marked, rebuilt
+        release.set()
+        assert rebuilt.wait(60)
+        assert app.test_client().get("/healthz").status_code == 200
+        with pytest.raises(IndexError):
+            trips_whoosh()  # again on the fresh index: an error, not another rebuild
+        assert broken_reason(root, search_index.current_generation(root)) is None
+        assert app.test_client().get("/zoeken?q=OOGO").status_code == 200

@@ -4,7 +4,8 @@ Whoosh decodes what it reads without checksums, so damaged bytes in a segment su
 error raised deep inside whoosh (zlib.error, struct.error, a TypeError from a garbled length).
 Such an error is a broken index, not a bug: the caller gets IndexUnavailable (503 with the
 Dutch page), every worker sees the mark, and one rebuild starts. An error raised in our own
-code stays what it is.
+code stays what it is, and so does an error that recurs on the freshly rebuilt index (a query
+that trips whoosh must not rebuild the index again and again).
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ def guarded(function: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:
             if not is_read_error(exc):
                 raise
-            reason = f"{exc.__class__.__name__}: {exc}"[:300]
-            mark_reader_broken(reason)
+            reason = f"{exc.__class__.__name__}: {exc}"[:300].replace("\n", " ")
+            if not mark_reader_broken(reason):
+                raise  # the same error right after a rebuild: a bug, not a damaged file
             raise IndexUnavailable(f"index beschadigd: {reason}") from exc
 
     return wrapper

@@ -52,6 +52,7 @@ from kb.search.storage import (
     index_root,
     mark_broken,
     open_generation,
+    repeats_after_rebuild,
     switch_to,
 )
 from kb.search.verify import check_health
@@ -154,18 +155,26 @@ def _reader() -> ReaderState:
     return state
 
 
-def mark_reader_broken(reason: str) -> None:
-    """Mark the generation this thread searched as broken (a read error) and start a rebuild."""
+def mark_reader_broken(reason: str) -> bool:
+    """Mark the generation this thread searched as broken (a read error) and start a rebuild.
+
+    Returns False, marking nothing, when the same error hit the generation before this one
+    shortly before: the rebuild did not cure it, so it is not damage (see storage).
+    """
     root = index_root()
     state = _local.__dict__.get("states", {}).pop(root, None)
     generation = state.generation if state is not None else current_generation(root)
     if state is not None:
         state.close()
+    if generation and repeats_after_rebuild(root, generation, reason):
+        log.error("Zelfde leesfout na herbouw (%s): geen beschadiging, geen nieuwe herbouw", reason)
+        return False
     if generation:
         log.error("Leesfout in index %s (%s); zoeken geeft 503 tot de herbouw klaar is",
                   generation, reason)  # fmt: skip
         mark_broken(root, generation, reason)
     recover_in_background()
+    return True
 
 
 def _catch_up_once() -> None:

@@ -110,19 +110,39 @@ def file_lock(path: Path, timeout: float) -> Iterator[bool]:
 BROKEN = "BROKEN"  # names a generation a read error was found in, for every worker to see
 
 
+LAST_BROKEN = "LAST_BROKEN"  # the last mark, kept after the rebuild: a repeat is not damage
+REPEAT_SECONDS = 600
+
+
 def mark_broken(root: Path, name: str, reason: str) -> None:
     """Record that generation name cannot be read (searches answer 503 until it is rebuilt)."""
-    tmp = root / f".{BROKEN}.{os.getpid()}.tmp"
-    tmp.write_text(f"{name}\n{reason[:300]}\n")
-    os.replace(tmp, root / BROKEN)
+    for target in (BROKEN, LAST_BROKEN):
+        tmp = root / f".{target}.{os.getpid()}.tmp"
+        tmp.write_text(f"{name}\n{reason[:300]}\n{time.time()}\n")
+        os.replace(tmp, root / target)
+
+
+def repeats_after_rebuild(root: Path, name: str, reason: str) -> bool:
+    """Tell whether the same read error hit the previous generation shortly before.
+
+    Then a rebuild did not help: the error comes from a query, not from damaged files, and
+    marking again would rebuild for every such query.
+    """
+    try:
+        marked, old_reason, when = (root / LAST_BROKEN).read_text().split("\n")[:3]
+        age = time.time() - float(when)
+    except (OSError, ValueError):
+        return False
+    return marked != name and old_reason == reason[:300] and age < REPEAT_SECONDS
 
 
 def broken_reason(root: Path, name: str | None) -> str | None:
     """Return why generation name was marked broken, or None when it was not."""
     try:
-        marked, _, reason = (root / BROKEN).read_text().partition("\n")
+        marked, _, rest = (root / BROKEN).read_text().partition("\n")
     except OSError:
         return None
+    reason = rest.partition("\n")[0]
     return (reason.strip() or "leesfout") if name is not None and marked == name else None
 
 

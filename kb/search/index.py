@@ -238,6 +238,9 @@ def apply_changes(lock_timeout: float | None = None, maintain: bool = True) -> i
         if broken_reason(root, generation) is not None:
             return 0  # the rebuild under way applies the log when it is done
         path = root / generation
+        if changes.lost(changes.read_cursor(path), changes.bounds()[0]):
+            recover_in_background()  # it cannot catch up: changes it missed were pruned
+            return 0
         if not changes.pending(changes.read_cursor(path)):
             _settle(path)
             return 0
@@ -251,6 +254,9 @@ def apply_changes(lock_timeout: float | None = None, maintain: bool = True) -> i
             continue
         cursor = changes.read_cursor(path)  # again, under the lock: another process may be ahead
         rows = changes.pending(cursor)
+        if not rows:
+            writer.cancel()
+            return 0
         try:
             count = _apply(writer, rows)
             # No merge here: the change is searchable as soon as this commit lands.
@@ -261,7 +267,6 @@ def apply_changes(lock_timeout: float | None = None, maintain: bool = True) -> i
         changes.save_cursor(path, changes.Cursor(cursor.position,
                                                  cursor.applied | {i for i, _ in rows},
                                                  cursor.gaps).settle())  # fmt: skip
-        db.session.commit()  # end the read transaction
         if maintain:
             changes.prune()
             _merge_small_segments(ix)

@@ -93,9 +93,14 @@ def save_cursor(generation: Path, cursor: Cursor) -> Cursor:
     return cursor
 
 
+_BOUNDS = select(func.min(IndexChange.id), func.max(IndexChange.id))
+
+
 def bounds() -> tuple[int | None, int | None]:
     """Return the lowest and highest change id in the log (one cheap query)."""
-    low, high = db.session.execute(select(func.min(IndexChange.id), func.max(IndexChange.id))).one()
+    # Core, not the ORM: this runs before every search request, and the ORM costs more than
+    # the query.
+    low, high = db.session.connection().execute(_BOUNDS).one()
     return low, high
 
 

@@ -92,7 +92,7 @@ def sync_content_command(force: tuple[str, ...]) -> None:
 
 @kb_cli.command("index-pending")
 def index_pending_command() -> None:
-    """Apply index work that is still waiting (after a locked or broken index)."""
+    """Apply logged changes this index has not applied yet (after a locked or broken index)."""
     click.echo(f"Geïndexeerd: {apply_index_outbox()}.")
 
 
@@ -137,11 +137,20 @@ def reindex_command() -> None:
 
 
 @kb_cli.command("check-index")
-@click.option("--repair", is_flag=True, help="Queue every difference for indexing and apply it.")
+@click.option("--repair", is_flag=True, help="Rebuild the index when it differs from the database.")
 def check_index_command(repair: bool) -> None:
-    """Report differences between the database and the search index; exit 1 if any."""
-    report = search.check_index()
-    click.echo(f"Index: {report.message}. Wachtrij: {report.pending}.")
+    """Report differences and lag between the database and the search index; exit 1 if any.
+
+    Reports, never crashes: a damaged index or an unreachable database is a finding (exit 1).
+    """
+    try:
+        report = search.check_index()
+    except Exception as exc:  # e.g. the database is unreachable
+        click.echo(f"Index niet te controleren: {exc.__class__.__name__}: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Index: {report.message.rstrip('.')}.")
+    click.echo(f"Wijzigingslog: index bij #{report.position}, database bij #{report.head}, "
+               f"nog toe te passen: {report.pending}.")  # fmt: skip
     for label, slugs in (("ontbreekt in de index", report.missing),
                          ("staat in de index maar is niet gepubliceerd", report.extra),
                          ("verouderd in de index", report.stale)):  # fmt: skip
@@ -154,7 +163,10 @@ def check_index_command(repair: bool) -> None:
         search.rebuild()
         click.echo("Hersteld: index opnieuw opgebouwd.")
         return
-    click.echo("Verschillen gevonden (herstel met --repair of kb reindex).", err=True)
+    if not report.healthy:
+        click.echo("Index onbruikbaar (herstel met --repair of kb reindex).", err=True)
+    else:
+        click.echo("Verschillen gevonden (herstel met --repair of kb reindex).", err=True)
     sys.exit(1)
 
 

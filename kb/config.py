@@ -45,6 +45,11 @@ def defaults(instance_path: str) -> dict[str, object]:
         "INDEX_REBUILD_TIMEOUT": 120.0,
         # Up to this many articles a broken index is rebuilt inside the request that finds it.
         "INDEX_SYNC_REBUILD_MAX": 2000,
+        # The index change log: rows kept this long; a missing id waits this long (it may still
+        # commit); /healthz answers 503 when a logged change waits longer than INDEX_LAG_MAX.
+        "INDEX_LOG_KEEP_DAYS": 7,
+        "INDEX_LOG_GAP_SECONDS": 600,
+        "INDEX_LAG_MAX_SECONDS": 60,
         # Accounts and submissions
         "MAIL_TIMEOUT": 10.0,
         "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid

@@ -1,4 +1,4 @@
-"""Database tables: taxonomy, articles, users, submissions, revisions, search log, index outbox.
+"""Database tables: taxonomy, articles, users, submissions, revisions, search log, index change log.
 
 Over 300 lines on purpose: one declarative module keeps the schema readable in one place and
 matches the migrations one to one; every part is plain column declarations.
@@ -417,19 +417,21 @@ class SearchClick(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-class IndexOutbox(db.Model):
-    """An article whose index entry must be (re)written; deleted once the index has it.
+class IndexChange(db.Model):
+    """One article change, appended in the same transaction as the change itself.
 
-    Rows are added in the same transaction as the article change, so an index that is locked
-    or broken at commit time loses nothing: the next index run picks the rows up.
+    Append-only and shared: every search index follows the log by its own cursor (kept inside
+    the index generation), so no index can miss a change another instance applied. Rows are
+    pruned only when old (see `kb.search.changes.prune`).
     """
 
-    __tablename__ = "index_outbox"
+    __tablename__ = "index_change"
+    # AUTOINCREMENT on SQLite: ids are never reused after pruning, so cursors stay valid.
+    __table_args__ = {"sqlite_autoincrement": True}
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(Integer, index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
+    article_id: Mapped[int] = mapped_column(Integer)
+    op: Mapped[str] = mapped_column(String(16), default="index")  # "index" or "remove"
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 # --- following: follows, saved searches, digests, the visitors' newsletter -------------------

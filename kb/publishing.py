@@ -5,10 +5,12 @@ blocks: `create_article`, `apply_state`, `unpublish` and `restore`. The steps an
 (`edit_article`, `set_article_status`, `restore`) commit; the building blocks leave the commit
 to their caller, so a sync or a publish is one transaction.
 
-Each change adds an IndexOutbox row in the same transaction as the article change. After the
-commit the outbox is applied to the search index; if the index is locked or broken the rows stay
-and are applied by the next run (any later commit, `kb reindex`, or `kb index-pending`). So the
-database stays the source of truth and nothing is lost when indexing fails.
+Each change appends an IndexChange row (the change log) in the same transaction as the article
+change. After the commit this instance's index applies the log from its own cursor; every other
+instance's index applies it before its next search. If an index is locked or broken the changes
+wait in the log for the next run (any later commit or search, `kb reindex`, or
+`kb index-pending`). So the database stays the source of truth and nothing is lost when
+indexing fails, on one node or several.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from kb.models import (
     ArticleLink,
     ArticleRevision,
     Citation,
-    IndexOutbox,
+    IndexChange,
     Kind,
     Region,
     Sector,
@@ -75,26 +77,27 @@ def snapshot_revision(article: Article, author: User | None, note: str = "") -> 
 
 
 def queue_for_index(article: Article) -> None:
-    """Mark an article for (re)indexing; the row commits together with the article change."""
+    """Log an article change for every index; the row commits together with the change."""
     if article.id is None:
         db.session.flush()
-    db.session.add(IndexOutbox(article_id=article.id, created_at=utcnow()))
+    op = "index" if article.status == "published" else "remove"
+    db.session.add(IndexChange(article_id=article.id, op=op, created_at=utcnow()))
 
 
 def commit_and_index() -> None:
-    """Commit the session, then apply pending index work; an index failure is logged only."""
+    """Commit the session, then apply the change log to this index; a failure is logged only."""
     db.session.commit()
     apply_index_outbox()
 
 
 def apply_index_outbox() -> int:
-    """Apply pending index work; return how many articles were indexed (0 on failure)."""
+    """Apply logged changes to this index; return how many articles were indexed (0 on failure)."""
     from kb import search  # search depends on models only; imported late to keep layers clear
 
     try:
         return search.index_pending()
     except Exception:  # the commit already succeeded: never turn an index error into a 500
-        log.exception("Index bijwerken mislukt; de wachtrij blijft staan voor een volgende poging")
+        log.exception("Index bijwerken mislukt; de wijzigingen blijven in de log staan")
         db.session.rollback()
         return 0
 

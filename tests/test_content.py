@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from kb.config import PROJECT_ROOT
 from kb.content import check_content, style_warnings, sync_content
 from kb.content.originality import SourceIndex
-from kb.models import Article, ArticleRevision, Citation, IndexOutbox, db, utcnow
+from kb.models import Article, ArticleRevision, Citation, IndexChange, db, utcnow
 
 FIXTURE_SLUGS = {"oke-op-school-test", "oogo-test", "regioportret-testregio"}
 
@@ -62,7 +62,7 @@ def test_changed_file_updates_only_that_article(app: Flask, content_dir: Path) -
     with app.app_context():
         assert db.session.scalar(select(Article.title).filter_by(slug="oogo-test")) == "OOGO (test)"
         # The change is queued for the index in the same transaction.
-        assert db.session.scalar(select(func.count()).select_from(IndexOutbox)) >= 1
+        assert db.session.scalar(select(func.count()).select_from(IndexChange)) >= 1
 
 
 def test_invalid_files_report_every_problem_with_file_and_field(app: Flask, write_article) -> None:

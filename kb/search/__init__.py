@@ -5,17 +5,26 @@ load the rows from the database, which stays the source of truth. Modules: `anal
 text), `query` (query syntax and synonyms), `documents` (schema and index documents), `storage`
 (generations on disk), `index` (readers, writing after commit, rebuilds, recovery), `bits`
 (match and facet bit sets), `ranking` (a search), `related` ("Meer zoals dit", completion),
-`health` (health and check-index) and `log` (the anonymous search log).
+`changes` (the change log each index follows by its own cursor), `verify` (reading an index as a
+search does), `faults` (read errors become 503 and a rebuild), `health` (health and check-index)
+and `log` (the anonymous search log).
 """
 
 from kb.queries import FACETS
+from kb.search import ranking, related
+from kb.search.faults import guarded
 from kb.search.health import IndexReport, check_index, health
-from kb.search.index import process_outbox as index_pending
+from kb.search.index import apply_changes as index_pending
 from kb.search.index import rebuild
 from kb.search.log import flush_search_log, log_search, purge_search_log, search_log_stats
-from kb.search.ranking import SearchResult, search
-from kb.search.related import complete_titles, known_terms, more_like_this
+from kb.search.ranking import SearchResult
+from kb.search.related import known_terms
 from kb.search.storage import IndexUnavailable
+
+# A read error inside the engine marks the index broken and raises IndexUnavailable (503).
+search = guarded(ranking.search)
+more_like_this = guarded(related.more_like_this)
+complete_titles = guarded(related.complete_titles)
 
 __all__ = [
     "FACETS",

@@ -1,18 +1,21 @@
-"""The search index's life: readers, writing after commit, atomic rebuilds, recovery.
+"""The search index's life: readers, following the change log, atomic rebuilds, recovery.
 
 Over 300 lines on purpose: readers, writers and rebuilds share one locking protocol (the
 CURRENT switch and the write lock), which is only checkable when it is read in one place.
 
-Layout: `INDEX_DIR/CURRENT` names the live generation, a whoosh index in `INDEX_DIR/<gen>/`.
-`rebuild()` builds a new generation while holding the live one's write lock, then replaces
-`CURRENT` atomically, so readers keep the old index until the new one is committed and no
-incremental write can slip between the two. Writers (`process_outbox`) take the live
+Layout: `INDEX_DIR/CURRENT` names the live generation, a whoosh index in `INDEX_DIR/<gen>/`
+with its change-log cursor beside it (`kb.search.changes`). `rebuild()` records the log position,
+builds a new generation while holding the live one's write lock, then replaces `CURRENT`
+atomically and applies what was logged meanwhile. Writers (`apply_changes`) take the live
 generation's lock with a timeout and check `CURRENT` again once they hold it. Readers reuse one
-searcher per thread and open a new one when `CURRENT` changed or `up_to_date()` is false.
+searcher per thread and open a new one when `CURRENT` changed or `up_to_date()` is false; before
+that, once per request, they apply changes other instances logged (one `SELECT` when current).
 
 A missing or corrupt index is rebuilt from the database: at once when it is small, otherwise
-in a background thread while searches answer 503; outbox rows wait meanwhile, so nothing is lost.
-
+in a background thread while searches answer 503. A generation a search could not read is
+marked broken (`INDEX_DIR/BROKEN`, seen by every worker): searches answer 503 and one rebuild
+runs in the background (the rebuild lock is a file lock, so one at a time across processes).
+Logged changes wait meanwhile, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -28,25 +31,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import delete, func, select, update
+from flask import current_app, g, has_request_context
+from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.writing import MERGE_SMALL
 
-from kb.models import Article, IndexOutbox, db
+from kb.models import Article, db
+from kb.search import changes
 from kb.search.analysis import DutchAnalysis
 from kb.search.documents import analysis_from_db, document, make_schema, published_articles
 from kb.search.storage import (
     IndexUnavailable,
+    broken_reason,
     cleanup,
+    clear_broken,
     current_generation,
     file_lock,
     index_root,
+    mark_broken,
     open_generation,
+    repeats_after_rebuild,
     switch_to,
 )
+from kb.search.verify import check_health
 
 log = logging.getLogger(__name__)
 
@@ -92,13 +101,21 @@ _local = threading.local()
 _analyses: dict[tuple[Path, str], DutchAnalysis] = {}
 
 
-def reader() -> ReaderState:
-    """Return this thread's searcher, reopened when the index changed; recover when broken.
+class IndexBroken(IndexUnavailable):
+    """The live generation was marked broken by a read error; a rebuild is under way."""
 
-    Raises IndexUnavailable when the index is being rebuilt in the background.
+
+def reader() -> ReaderState:
+    """Return this thread's searcher, caught up with the change log; recover when broken.
+
+    Raises IndexUnavailable when the index is broken or being rebuilt in the background.
     """
+    _catch_up_once()
     try:
         return _reader()
+    except IndexBroken:
+        recover_in_background()
+        raise
     except IndexUnavailable as exc:
         log.warning("Index onbruikbaar (%s); opnieuw opbouwen", exc)
         if not recover_now():
@@ -110,6 +127,9 @@ def _reader() -> ReaderState:
     root = index_root()
     states: dict[Path, ReaderState] = _local.__dict__.setdefault("states", {})
     generation = current_generation(root)
+    reason = broken_reason(root, generation)
+    if reason is not None:
+        raise IndexBroken(f"index beschadigd: {reason}")
     state = states.get(root)
     if state is not None and state.generation == generation:
         try:
@@ -124,21 +144,84 @@ def _reader() -> ReaderState:
     index = open_generation(root, generation, mmap=True)
     try:
         searcher = index.searcher()
-    except Exception as exc:  # missing or truncated segment files
-        raise IndexUnavailable(f"index beschadigd: {exc.__class__.__name__}") from exc
+    except Exception as exc:  # missing, truncated or damaged segment files
+        message = f"{exc.__class__.__name__}: {exc}"
+        if generation is not None:  # so health and the rebuild agree that it is broken
+            mark_broken(root, generation, message)
+        # Not IndexBroken: a small index is rebuilt inside this request (see reader()).
+        raise IndexUnavailable(f"index beschadigd: {message}") from exc
     state = ReaderState(root, generation or "", index, searcher)
     states[root] = state
     return state
 
 
-# --- writing --------------------------------------------------------------------------------
+def mark_reader_broken(reason: str) -> bool:
+    """Mark the generation this thread searched as broken (a read error) and start a rebuild.
 
-
-def process_outbox() -> int:
-    """Apply waiting index work after a commit; a locked index leaves the rows for later."""
-    if db.session.scalar(select(IndexOutbox.id).limit(1)) is None:
-        return 0
+    Returns False, marking nothing, when the same error hit the generation before this one
+    shortly before: the rebuild did not cure it, so it is not damage (see storage).
+    """
     root = index_root()
+    state = _local.__dict__.get("states", {}).pop(root, None)
+    generation = state.generation if state is not None else current_generation(root)
+    if state is not None:
+        state.close()
+    if generation and repeats_after_rebuild(root, generation, reason):
+        log.error("Zelfde leesfout na herbouw (%s): geen beschadiging, geen nieuwe herbouw", reason)
+        return False
+    if generation:
+        log.error("Leesfout in index %s (%s); zoeken geeft 503 tot de herbouw klaar is",
+                  generation, reason)  # fmt: skip
+        mark_broken(root, generation, reason)
+    recover_in_background()
+    return True
+
+
+def _catch_up_once() -> None:
+    """Before the first search of a request: apply changes other instances logged."""
+    if has_request_context():
+        if g.get("_kb_index_caught_up"):
+            return
+        g._kb_index_caught_up = True
+    try:
+        catch_up()
+    except Exception:  # a search still answers from the index as it is; health reports the lag
+        db.session.rollback()
+        log.warning("Index bijwerken voor het zoeken mislukt", exc_info=True)
+
+
+# --- following the change log ----------------------------------------------------------------
+
+
+def catch_up() -> int:
+    """Apply logged changes this index has not seen; cheap (one query) when it is current.
+
+    Never waits for the write lock: when another process is writing, the search goes ahead.
+    """
+    root = index_root()
+    generation = current_generation(root)
+    if generation is None or broken_reason(root, generation) is not None:
+        return 0
+    cursor = changes.read_cursor(root / generation)
+    low, head = changes.bounds()
+    if not cursor.behind(head):
+        return 0
+    if changes.lost(cursor, low):
+        log.warning("Index loopt achter op opgeschoonde wijzigingen; opnieuw opbouwen")
+        recover_in_background()
+        return 0
+    return apply_changes(lock_timeout=0.0, maintain=False)
+
+
+def apply_changes(lock_timeout: float | None = None, maintain: bool = True) -> int:
+    """Apply the change log's entries this index has not applied; return how many articles.
+
+    Called after every commit that changed articles. A locked index leaves the changes in the
+    log for the next run (any later commit or search, `kb index-pending` or `kb reindex`).
+    maintain=False (before a search) skips pruning the log and merging segments.
+    """
+    root = index_root()
+    timeout = current_app.config["INDEX_WRITER_TIMEOUT"] if lock_timeout is None else lock_timeout
     for _attempt in range(3):
         generation = current_generation(root)
         try:
@@ -148,31 +231,55 @@ def process_outbox() -> int:
                 log.info("Nog geen index; opbouwen uit de database")
             else:
                 log.warning("Index onbruikbaar bij bijwerken (%s); opnieuw opbouwen", exc)
-            waiting = db.session.scalar(select(func.count(func.distinct(IndexOutbox.article_id))))
-            # The rebuild reads the database and then applies the outbox, so on success every
-            # waiting article is in the index.
-            return (waiting or 0) if recover_now() else 0
+            waiting = len(changes.pending(changes.Cursor()))
+            # The rebuild reads the database and then the log, so on success every logged
+            # change is in the index.
+            return waiting if recover_now() else 0
+        if broken_reason(root, generation) is not None:
+            return 0  # the rebuild under way applies the log when it is done
+        path = root / generation
+        if changes.lost(changes.read_cursor(path), changes.bounds()[0]):
+            recover_in_background()  # it cannot catch up: changes it missed were pruned
+            return 0
+        if not changes.pending(changes.read_cursor(path)):
+            _settle(path)
+            return 0
         try:
-            writer = ix.writer(timeout=current_app.config["INDEX_WRITER_TIMEOUT"])
+            writer = ix.writer(timeout=timeout)
         except LockError:
-            _note_failure("index bezet door een andere schrijver (LockError)")
-            log.warning("Index bezet; %s blijft in de wachtrij", _pending())
+            log.warning("Index bezet; de wijzigingen blijven in de log voor een volgende keer")
             return 0
         if current_generation(root) != generation:  # a rebuild switched while we waited
             writer.cancel()
             continue
+        cursor = changes.read_cursor(path)  # again, under the lock: another process may be ahead
+        rows = changes.pending(cursor)
+        if not rows:
+            writer.cancel()
+            return 0
         try:
-            count, handled = _apply(writer)
+            count = _apply(writer, rows)
             # No merge here: the change is searchable as soon as this commit lands.
             writer.commit(merge=False)
         except BaseException:
             writer.cancel()
             raise
-        db.session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_(handled)))
-        db.session.commit()
-        _merge_small_segments(ix)
+        changes.save_cursor(path, changes.Cursor(cursor.position,
+                                                 cursor.applied | {i for i, _ in rows},
+                                                 cursor.gaps).settle())  # fmt: skip
+        if maintain:
+            changes.prune()
+            _merge_small_segments(ix)
         return count
     return 0
+
+
+def _settle(path: Path) -> None:
+    """Let waited-out gaps count as rolled back (nothing to write into the index)."""
+    cursor = changes.read_cursor(path)
+    settled = cursor.settle()
+    if settled != cursor:
+        changes.save_cursor(path, settled)
 
 
 def _merge_small_segments(ix: whoosh_index.Index) -> None:
@@ -194,9 +301,8 @@ def _merge_small_segments(ix: whoosh_index.Index) -> None:
         raise
 
 
-def _apply(writer: Any) -> tuple[int, list[int]]:
-    """Write the outbox's articles into an open writer; return (articles, outbox row ids)."""
-    rows = db.session.execute(select(IndexOutbox.id, IndexOutbox.article_id)).all()
+def _apply(writer: Any, rows: list[tuple[int, int]]) -> int:
+    """Write the current state of the logged articles into an open writer; return how many."""
     ids = sorted({article_id for _, article_id in rows})
     published = {a.id: a for a in published_articles(ids)}
     for article_id in ids:
@@ -205,25 +311,14 @@ def _apply(writer: Any) -> tuple[int, list[int]]:
             writer.delete_by_term("id", str(article_id))
         else:
             writer.update_document(**document(article))
-    return len(ids), [row_id for row_id, _ in rows]
-
-
-def _note_failure(message: str) -> None:
-    db.session.execute(
-        update(IndexOutbox).values(attempts=IndexOutbox.attempts + 1, last_error=message[:500])
-    )
-    db.session.commit()
-
-
-def _pending() -> str:
-    return f"{db.session.scalar(select(func.count(IndexOutbox.id)))} wachtende artikel(en)"
+    return len(ids)
 
 
 def rebuild(force: bool = True, lock_timeout: float | None = None) -> int:
     """Build a new generation from the database and switch to it atomically.
 
     With force=False (recovery) nothing happens when the live index turns out to be healthy
-    once the rebuild lock is ours: another process repaired it first.
+    and within the change log once the rebuild lock is ours: another process repaired it first.
     """
     root = index_root()
     root.mkdir(parents=True, exist_ok=True)
@@ -234,19 +329,25 @@ def rebuild(force: bool = True, lock_timeout: float | None = None) -> int:
         if not locked:
             raise LockError("een andere herbouw loopt nog")
         old_name = current_generation(root)
-        if not force and check_health(root)[0]:
+        if not force and check_health(root)[0] and not _lost(root, old_name):
             return 0
         try:
             old = open_generation(root, old_name)
         except IndexUnavailable:
             old = None
+        previous = changes.read_cursor(root / old_name) if old is not None else None
         with _old_writes_blocked(old, timeout):
             name = f"g{time.time_ns():x}{os.getpid():x}"
+            # The log position before the articles are read: what commits later is applied
+            # on top, so a publish during the build is not lost.
+            start = changes.start_cursor(previous)
             count = _build(root / name)
+            changes.save_cursor(root / name, start)
             switch_to(root, name)
+        clear_broken(root)
         cleanup(root, {name, old_name or name})
     log.info("Index opnieuw opgebouwd: %d artikelen (%s)", count, name)
-    process_outbox()  # work queued while the old index was blocked goes into the new one
+    apply_changes()  # changes logged during the build go into the new generation
     return count
 
 
@@ -296,9 +397,22 @@ def _build(path: Path) -> int:
     return count
 
 
+def _lost(root: Path, generation: str | None) -> bool:
+    """Tell whether a generation lags behind the pruned change log (it cannot catch up)."""
+    if generation is None:
+        return False
+    return changes.lost(changes.read_cursor(root / generation), changes.bounds()[0])
+
+
 def recover() -> int:
-    """Rebuild a missing or corrupt index unless another process already did."""
-    return rebuild(force=False)
+    """Rebuild a missing, corrupt or hopelessly lagging index unless another process did.
+
+    Gives up at once when another process holds the rebuild lock: it is doing the repair.
+    """
+    try:
+        return rebuild(force=False, lock_timeout=1.0)
+    except LockError:  # another process holds the rebuild lock: it repairs the index
+        return 0
 
 
 def recover_now() -> bool:
@@ -340,24 +454,3 @@ def recover_in_background() -> bool:
 
     threading.Thread(target=run, name="kb-index-herstel", daemon=True).start()
     return True
-
-
-# --- health ----------------------------------------------------------------------------------
-
-
-def check_health(root: Path) -> tuple[bool, str]:
-    """Open the live generation afresh and read a little of everything."""
-    try:
-        ix = open_generation(root, current_generation(root))
-        with ix.searcher() as searcher:
-            count = searcher.doc_count()
-            reader_ = searcher.reader()
-            for kind in list(reader_.lexicon("kind"))[:1]:
-                first = next(iter(reader_.postings("kind", kind).all_ids()), None)
-                if first is not None:
-                    searcher.stored_fields(first)
-            return True, f"{count} artikelen in de index"
-    except IndexUnavailable as exc:
-        return False, str(exc)
-    except Exception as exc:  # any read failure means the files are damaged
-        return False, f"index beschadigd: {exc.__class__.__name__}"

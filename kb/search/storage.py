@@ -93,6 +93,7 @@ def cleanup(root: Path, keep: set[str]) -> None:
 
 @contextmanager
 def file_lock(path: Path, timeout: float) -> Iterator[bool]:
+    """Hold a cross-process lock file; yield False when it stays taken past timeout."""
     lock = FileLock(str(path))
     deadline = time.monotonic() + timeout
     while not lock.acquire(False):
@@ -104,3 +105,48 @@ def file_lock(path: Path, timeout: float) -> Iterator[bool]:
         yield True
     finally:
         lock.release()
+
+
+BROKEN = "BROKEN"  # names a generation a read error was found in, for every worker to see
+
+
+LAST_BROKEN = "LAST_BROKEN"  # the last mark, kept after the rebuild: a repeat is not damage
+REPEAT_SECONDS = 600
+
+
+def mark_broken(root: Path, name: str, reason: str) -> None:
+    """Record that generation name cannot be read (searches answer 503 until it is rebuilt)."""
+    for target in (BROKEN, LAST_BROKEN):
+        tmp = root / f".{target}.{os.getpid()}.tmp"
+        tmp.write_text(f"{name}\n{reason[:300]}\n{time.time()}\n")
+        os.replace(tmp, root / target)
+
+
+def repeats_after_rebuild(root: Path, name: str, reason: str) -> bool:
+    """Tell whether the same read error hit the previous generation shortly before.
+
+    Then a rebuild did not help: the error comes from a query, not from damaged files, and
+    marking again would rebuild for every such query.
+    """
+    try:
+        marked, old_reason, when = (root / LAST_BROKEN).read_text().split("\n")[:3]
+        age = time.time() - float(when)
+    except (OSError, ValueError):
+        return False
+    return marked != name and old_reason == reason[:300] and age < REPEAT_SECONDS
+
+
+def broken_reason(root: Path, name: str | None) -> str | None:
+    """Return why generation name was marked broken, or None when it was not."""
+    try:
+        marked, _, rest = (root / BROKEN).read_text().partition("\n")
+    except OSError:
+        return None
+    reason = rest.partition("\n")[0]
+    return (reason.strip() or "leesfout") if name is not None and marked == name else None
+
+
+def clear_broken(root: Path) -> None:
+    """Forget a broken mark once the live generation has been replaced."""
+    if broken_reason(root, current_generation(root)) is None:
+        (root / BROKEN).unlink(missing_ok=True)

@@ -1,9 +1,11 @@
-"""Jinja filters that present dates and times the Dutch way (times in Europe/Amsterdam)."""
+"""Jinja filters that present dates and times the Dutch way (times in Europe/Amsterdam),
+and the section headings of an article for its table of contents."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import cache
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
@@ -50,8 +52,41 @@ def local_datetime(value: datetime | None) -> str:
     return f"{dutch_date(local)} {local:%H:%M}"
 
 
+class _SectionHeadings(HTMLParser):
+    """Collect (id, text) of every <h2 id="..."> in a piece of HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+        self._current: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        anchor = dict(attrs).get("id")
+        if tag == "h2" and anchor:
+            self._current, self._text = anchor, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2" and self._current is not None:
+            self.found.append((self._current, " ".join("".join(self._text).split())))
+            self._current = None
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._text.append(data)
+
+
+def section_headings(html: str) -> list[tuple[str, str]]:
+    """Return (id, text) of the sections (h2 with an id) of rendered article HTML, in order."""
+    parser = _SectionHeadings()
+    parser.feed(html or "")
+    parser.close()
+    return [(anchor, text) for anchor, text in parser.found if text]
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(dutch_date)
     app.add_template_filter(reference_date)
     app.add_template_filter(local_datetime)
+    app.add_template_filter(section_headings)

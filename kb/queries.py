@@ -194,6 +194,19 @@ def newest(limit: int = 6) -> list[Article]:
     )
 
 
+def newest_of_kind(kind: str, limit: int = 6) -> list[Article]:
+    """Return the published articles of one kind with the most recent stand van zaken first."""
+    return list(
+        db.session.scalars(
+            filtered({"kind": [kind]})
+            .order_by(
+                Article.reference_date.desc(), Article.content_updated.desc(), Article.title
+            )
+            .limit(limit)
+        ).unique()
+    )
+
+
 # --- taxonomy lists ---------------------------------------------------------------------------
 
 

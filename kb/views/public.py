@@ -40,6 +40,7 @@ def home():
         regions=[r for r in queries.regions() if region_counts.get(r.id) and r.slug != "landelijk"],
         region_counts=region_counts,
         newest=queries.newest(6),
+        newest_examples=queries.newest_of_kind("praktijkvoorbeeld", 6),
     )
 
 

@@ -101,7 +101,8 @@ def test_everything_typed_is_kept_after_an_error(app: Flask) -> None:
     assert "Vul een geldig e-mailadres in" in html
     assert 'value="Mijn &lt;b&gt;titel&lt;/b&gt; &amp; meer"' in html
     assert "Leerlingen wachtten **maanden** op hulp." in html
-    assert re.search(r'checked class="[^"]*" id="themes-2" name="themes" type="checkbox" value="inter', html)
+    theme = r'checked class="[^"]*" id="themes-2" name="themes" type="checkbox" value="inter'
+    assert re.search(theme, html)
     assert '<option selected value="utrecht">' in html
     assert 'value="geen-adres"' in html
     # The attachment is kept server-side; it does not have to be chosen again.

@@ -199,9 +199,7 @@ def newest_of_kind(kind: str, limit: int = 6) -> list[Article]:
     return list(
         db.session.scalars(
             filtered({"kind": [kind]})
-            .order_by(
-                Article.reference_date.desc(), Article.content_updated.desc(), Article.title
-            )
+            .order_by(Article.reference_date.desc(), Article.content_updated.desc(), Article.title)
             .limit(limit)
         ).unique()
     )

@@ -101,3 +101,14 @@
 
   document.querySelectorAll("input[data-suggest]").forEach(setup);
 })();
+
+// The "Filters" link above the search results jumps to the filters' disclosure below them;
+// with JavaScript it also opens it (without, the reader opens it with one more tap).
+(function () {
+  document.querySelectorAll('a[href="#filters"]').forEach(function (link) {
+    link.addEventListener("click", function () {
+      var filters = document.getElementById("filters");
+      if (filters && filters.tagName === "DETAILS") { filters.open = true; }
+    });
+  });
+})();

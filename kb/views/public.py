@@ -129,7 +129,9 @@ def region(slug: str):
 def kind(slug: str):
     """List the articles of one kind."""
     row = queries.by_slug(Kind, slug) or abort(404)
-    return _browse(row.plural, {"kind": [slug]}, row.description, search_filter=("kind", slug))
+    return _browse(
+        row.plural, {"kind": [slug]}, row.description, search_filter=("kind", slug), kind=row
+    )
 
 
 @bp.get("/themas")

@@ -26,7 +26,7 @@ def search_from_home(page: Page, site: str, query: str) -> None:
 
 def top_titles(page: Page, n: int = 3) -> list[str]:
     """Return the titles of the first n results."""
-    return page.locator(".result-title a").all_inner_texts()[:n]
+    return page.locator(".kb-result .kb-card__title a").all_inner_texts()[:n]
 
 
 @pytest.mark.parametrize(
@@ -64,8 +64,8 @@ def test_facet_filters_and_back_button(page: Page, site: str) -> None:
     page.get_by_role("button", name="Filters toepassen").click()
     expect(page).to_have_url(re.compile(r"region=utrecht"))
     assert page.locator(".result-count").inner_text() != total
-    for card in page.locator(".result").all():
-        expect(card.locator(".badge", has_text="Utrecht")).to_be_visible()
+    for card in page.locator(".kb-result").all():
+        expect(card.locator(".utrecht-data-badge", has_text="Utrecht")).to_be_visible()
     page.go_back()
     expect(page.locator(".result-count")).to_have_text(total)
 
@@ -96,4 +96,4 @@ def test_more_like_this_on_an_article(page: Page, site: str) -> None:
     page.goto(site + "/artikel/thuiszitterscafe")
     more = page.get_by_role("complementary", name="Meer zoals dit")
     expect(more).to_be_visible()
-    assert more.locator(".card").count() >= 1
+    assert more.locator(".kb-card").count() >= 1

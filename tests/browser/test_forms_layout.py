@@ -66,7 +66,8 @@ def _log_in(page: Page, url: str, account: tuple[str, str]) -> None:
     expect(page.get_by_role("button", name=re.compile("^Uitloggen"))).to_be_visible()
 
 
-def _submit_example(page: Page, url: str) -> None:
+def _submit_example(page: Page, url: str) -> str:
+    """Send a complete example through the form; return the path of its status page."""
     page.goto(url + "/voorbeeld-indienen")
     for label, value in {
         "Titel": "Samenwerkingsverbanden en wijkteams in de Kempen",
@@ -86,6 +87,7 @@ def _submit_example(page: Page, url: str) -> None:
     page.get_by_label(re.compile("^Ik geef toestemming")).check()
     page.get_by_role("button", name="Verzenden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt voor uw voorbeeld")
+    return page.locator("a.status-link").inner_text().removeprefix(url)
 
 
 def _luminance(rgb: tuple[int, ...]) -> float:
@@ -139,8 +141,9 @@ def test_the_active_queue_tab_count_is_readable(
     assert _contrast(colour, background) >= 4.5, (colour, background)
 
 
-def _pages(url: str) -> list[tuple[str, tuple[str, str] | None]]:
+def _pages(status_path: str) -> list[tuple[str, tuple[str, str] | None]]:
     return [
+        (status_path, None),
         ("/inloggen", None),
         ("/registreren", None),
         ("/wachtwoord-vergeten", None),
@@ -158,10 +161,10 @@ def _pages(url: str) -> list[tuple[str, tuple[str, str] | None]]:
 def test_forms_and_editors_pages_reflow_and_pass_axe(
     server: LiveServer, open_page: Callable[..., Page]
 ) -> None:
-    _submit_example(open_page(1280), server.url)
+    status_path = _submit_example(open_page(1280), server.url)
     pages: dict[tuple[int, tuple[str, str] | None], Page] = {}
     problems: list[str] = []
-    for path, account in _pages(server.url):
+    for path, account in _pages(status_path):
         for width in (320, *WIDTHS.values()):
             if (width, account) not in pages:
                 pages[width, account] = open_page(width)

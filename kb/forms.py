@@ -17,7 +17,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from kb import queries
 
-REQUIRED = "Vul dit veld in."
 INVALID_CHOICE = "Kies een van de mogelijkheden uit de lijst."
 TEXT_MAX = 20_000
 MARKDOWN_HINT = "Markdown mag: **vet**, *cursief*, lijstjes met - en koppen met ##."
@@ -60,23 +59,51 @@ class MessageForm(KBForm):
         "Bericht",
         validators=[
             DataRequired("Schrijf een bericht voor de indiener."),
-            Length(max=5000, message="Hoogstens 5000 tekens."),
+            Length(max=5000, message="Maak het bericht korter: hoogstens 5000 tekens."),
         ],
     )
 
 
-def text_field(label: str, required: bool = True, maximum: int = TEXT_MAX, description: str = ""):
-    """Return a multi-line text field with Dutch messages."""
-    validators = [DataRequired(REQUIRED)] if required else [Optional()]
-    validators.append(Length(max=maximum, message=f"Hoogstens {maximum} tekens."))
-    return TextAreaField(label, validators=validators, description=description)
+def _text_validators(
+    label: str, required: bool, maximum: int, what: str, message: str
+) -> list[Any]:
+    # Each message names its own field ("Vul de titel in."), never a generic "Vul dit veld in.":
+    # the error summary lists the messages without their labels, so they must stand alone.
+    what = what or f"‘{label}’"
+    validators: list[Any] = (
+        [DataRequired(message or f"Vul {what} in.")] if required else [Optional()]
+    )
+    validators.append(
+        Length(max=maximum, message=f"Maak {what} korter: hoogstens {maximum} tekens.")
+    )
+    return validators
 
 
-def line_field(label: str, maximum: int = 200, required: bool = True):
-    """Return a one-line text field with Dutch messages."""
-    validators = [DataRequired(REQUIRED)] if required else [Optional()]
-    validators.append(Length(max=maximum, message=f"Hoogstens {maximum} tekens."))
-    return StringField(label, validators=validators)
+def text_field(
+    label: str,
+    required: bool = True,
+    maximum: int = TEXT_MAX,
+    description: str = "",
+    what: str = "",
+    message: str = "",
+    **kwargs: Any,
+):
+    """Return a multi-line text field whose messages name it (`what`: "de aanpak")."""
+    validators = _text_validators(label, required, maximum, what, message)
+    return TextAreaField(label, validators=validators, description=description, **kwargs)
+
+
+def line_field(
+    label: str,
+    maximum: int = 200,
+    required: bool = True,
+    what: str = "",
+    message: str = "",
+    **kwargs: Any,
+):
+    """Return a one-line text field whose messages name it (`what`: "de titel")."""
+    validators = _text_validators(label, required, maximum, what, message)
+    return StringField(label, validators=validators, **kwargs)
 
 
 def themes_between_1_and_5(form: KBForm, field: MultiCheckboxField) -> None:
@@ -90,7 +117,7 @@ def themes_between_1_and_5(form: KBForm, field: MultiCheckboxField) -> None:
 def no_line_breaks(form: KBForm, field: StringField) -> None:
     """Validate that a one-line field has no line breaks."""
     if field.data and ("\n" in field.data or "\r" in field.data):
-        raise ValidationError("Eén regel, zonder regeleinden.")
+        raise ValidationError(f"Schrijf ‘{field.label.text}’ op één regel, zonder regeleinden.")
 
 
 def fill_choices(form: KBForm) -> KBForm:
@@ -104,21 +131,32 @@ def fill_choices(form: KBForm) -> KBForm:
 class ArticleEditForm(KBForm):
     """Every field of a published article an editor may change online."""
 
-    title = line_field("Titel", 300)
+    title = line_field("Titel", 300, what="de titel", message="Geef het artikel een titel.")
     kind = SelectField(
-        "Soort", validators=[DataRequired("Kies een soort.")], invalid_choice_message=INVALID_CHOICE
+        "Soort",
+        validators=[DataRequired("Kies de soort van het artikel.")],
+        invalid_choice_message=INVALID_CHOICE,
     )
-    summary = text_field("Samenvatting", maximum=1000)
-    body_md = text_field("Tekst (Markdown)", maximum=100_000, description=MARKDOWN_HINT)
+    summary = text_field(
+        "Samenvatting", maximum=1000, what="de samenvatting",
+        message="Schrijf een samenvatting van het artikel.",
+    )  # fmt: skip
+    body_md = text_field(
+        "Tekst (Markdown)", maximum=100_000, description=MARKDOWN_HINT, what="de tekst",
+        message="Schrijf de tekst van het artikel.",
+    )  # fmt: skip
     reference_date = StringField(
         "Peildatum (jjjj of jjjj-mm)",
-        validators=[Optional(), Length(max=7, message="Schrijf jjjj of jjjj-mm.")],
+        validators=[Optional(), Length(max=7, message="Schrijf de peildatum als jjjj of jjjj-mm.")],
     )
     themes = MultiCheckboxField("Thema's (één tot vijf)", validators=[themes_between_1_and_5])
     advice = MultiCheckboxField("Adviezen", validators=[Optional()])
     sectors = MultiCheckboxField("Sectoren", validators=[Optional()])
     regions = MultiCheckboxField("Regio's", validators=[Optional()])
-    note = line_field("Wat veranderde u? (voor de versiegeschiedenis)", 300, required=False)
+    note = line_field(
+        "Wat veranderde u? (voor de versiegeschiedenis)", 300, required=False,
+        what="de toelichting op de wijziging",
+    )  # fmt: skip
 
     def validate_title(self, field: StringField) -> None:
         no_line_breaks(self, field)
@@ -130,4 +168,6 @@ class ArticleEditForm(KBForm):
             or (len(value) == 7 and value[:4].isdigit() and value[4] == "-"
                 and value[5:].isdigit() and 1 <= int(value[5:]) <= 12)
         ):  # fmt: skip
-            raise ValidationError("Schrijf jjjj of jjjj-mm, bijvoorbeeld 2019 of 2019-06.")
+            raise ValidationError(
+                "Schrijf de peildatum als jjjj of jjjj-mm, bijvoorbeeld 2019 of 2019-06."
+            )

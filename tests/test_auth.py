@@ -73,7 +73,7 @@ def test_register_errors_are_dutch_next_to_the_field_and_input_is_kept(app: Flas
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert re.search(r'id="organisation-error"><p>Vul dit veld in\.</p>', html)
+    assert re.search(r'id="organisation-error"><p>Vul de naam van uw organisatie in\.</p>', html)
     assert "Kies een wachtwoord van minstens 10 tekens." in html
     assert "De wachtwoorden verschillen." in html
     assert 'value="Piet &lt;b&gt;Puk&lt;/b&gt;"' in html

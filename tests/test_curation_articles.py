@@ -108,8 +108,9 @@ def test_invalid_edit_is_refused_in_dutch_and_kept(app: Flask, editor: FlaskClie
     response = editor.post(PAGE, data={"csrf_token": csrf(editor, PAGE), **data})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Vul dit veld in." in html and "Kies minstens één thema." in html
-    assert "Schrijf jjjj of jjjj-mm" in html and "Nieuwe **tekst**" in html
+    assert 'id="title-error"><p>Geef het artikel een titel.</p>' in html
+    assert "Kies minstens één thema." in html
+    assert "Schrijf de peildatum als jjjj of jjjj-mm" in html and "Nieuwe **tekst**" in html
     assert _article(app).title != ""
 
 

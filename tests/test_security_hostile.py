@@ -153,13 +153,13 @@ def test_tampered_choices_are_refused_in_dutch(
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'id="{field}-error"' in html
-    assert "Kies een van de mogelijkheden uit de lijst." in html or "Kies een regio" in html
+    assert "Kies een van de mogelijkheden uit de lijst." in html or "Kies de regio" in html
 
 
 def test_line_breaks_in_a_one_line_field_are_refused(world: tuple[Flask, FlaskClient]) -> None:
     app, _ = world
     response = submit(app.test_client(), valid_submission(title="Titel\r\nBcc: x@y.nl"))
-    assert "Eén regel, zonder regeleinden." in response.get_data(as_text=True)
+    assert "Schrijf ‘Titel’ op één regel, zonder regeleinden." in response.get_data(as_text=True)
 
 
 def test_very_long_field_beyond_the_form_limit_gets_the_dutch_413(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from kb.accounts.passwords import password_problem
 from kb.accounts.roles import ROLE_LABELS
-from kb.forms import INVALID_CHOICE, REQUIRED, KBForm, choices
+from kb.forms import INVALID_CHOICE, KBForm, choices
 
 PASSWORD_MIN = 10
 
@@ -16,8 +16,9 @@ def email_field(label: str = "E-mailadres") -> EmailField:
     """Return a required e-mail field with Dutch messages."""
     return EmailField(
         label,
+        render_kw={"autocomplete": "email"},
         validators=[
-            DataRequired(REQUIRED),
+            DataRequired("Vul uw e-mailadres in."),
             Length(max=254, message="Een e-mailadres is hoogstens 254 tekens."),
             Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
         ],
@@ -37,8 +38,9 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
     """Return a new-password field and its confirmation."""
     password = PasswordField(
         "Wachtwoord",
+        render_kw={"autocomplete": "new-password"},
         validators=[
-            DataRequired(REQUIRED),
+            DataRequired("Kies een wachtwoord."),
             Length(
                 min=PASSWORD_MIN,
                 max=200,
@@ -49,7 +51,11 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
     )
     confirm = PasswordField(
         "Herhaal het wachtwoord",
-        validators=[DataRequired(REQUIRED), EqualTo("password", "De wachtwoorden verschillen.")],
+        render_kw={"autocomplete": "new-password"},
+        validators=[
+            DataRequired("Vul het wachtwoord nog een keer in."),
+            EqualTo("password", "De wachtwoorden verschillen."),
+        ],
     )
     return password, confirm
 
@@ -58,21 +64,40 @@ class LoginForm(KBForm):
     # No format check here: an account made with `kb create-user` may use an internal domain.
     email = EmailField(
         "E-mailadres",
-        validators=[DataRequired(REQUIRED), Length(max=254, message="Hoogstens 254 tekens.")],
+        render_kw={"autocomplete": "email"},
+        validators=[
+            DataRequired("Vul uw e-mailadres in."),
+            Length(max=254, message="Een e-mailadres is hoogstens 254 tekens."),
+        ],
     )
     password = PasswordField(
-        "Wachtwoord", validators=[DataRequired(REQUIRED), Length(max=200, message="Te lang.")]
+        "Wachtwoord",
+        render_kw={"autocomplete": "current-password"},
+        validators=[
+            DataRequired("Vul uw wachtwoord in."),
+            Length(max=200, message="Een wachtwoord is hoogstens 200 tekens."),
+        ],
     )
 
 
 class RegisterForm(KBForm):
     name = StringField(
         "Naam",
-        validators=[DataRequired(REQUIRED), Length(max=200, message="Hoogstens 200 tekens.")],
+        render_kw={"autocomplete": "name"},
+        validators=[
+            DataRequired("Vul uw naam in."),
+            Length(max=200, message="Maak uw naam korter: hoogstens 200 tekens."),
+        ],
     )
     organisation = StringField(
         "Organisatie",
-        validators=[DataRequired(REQUIRED), Length(max=200, message="Hoogstens 200 tekens.")],
+        render_kw={"autocomplete": "organization"},
+        validators=[
+            DataRequired("Vul de naam van uw organisatie in."),
+            Length(
+                max=200, message="Maak de naam van uw organisatie korter: hoogstens 200 tekens."
+            ),
+        ],
     )
     region = SelectField("Regio", validators=[Optional()], invalid_choice_message=INVALID_CHOICE)
     email = email_field()

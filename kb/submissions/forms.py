@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from kb.forms import (
     INVALID_CHOICE,
     MARKDOWN_HINT,
-    REQUIRED,
     KBForm,
     MultiCheckboxField,
     line_field,
@@ -26,33 +25,57 @@ from kb.submissions.workflow import FIELD_LABELS
 class SubmissionFields(KBForm):
     """The practice-example fields, shared by the region's form and the editor's."""
 
-    title = line_field("Titel", 200)
+    title = line_field("Titel", 200, what="de titel", message="Geef de titel van het voorbeeld op.")
     region = SelectField(
         "Regio",
-        validators=[DataRequired("Kies een regio.")],
+        validators=[DataRequired("Kies de regio van het voorbeeld.")],
         invalid_choice_message=INVALID_CHOICE,
     )
     summary = text_field(
-        "Samenvatting", maximum=1000, description="Twee of drie zinnen, platte tekst."
-    )
-    background = text_field("Aanleiding", description=MARKDOWN_HINT)
-    approach = text_field("Aanpak", description=MARKDOWN_HINT)
-    results = text_field("Resultaten", description=MARKDOWN_HINT)
-    lessons = text_field("Lessen", description=MARKDOWN_HINT)
-    partners = text_field("Betrokken partners", maximum=5000, description=MARKDOWN_HINT)
+        "Samenvatting", maximum=1000, description="Twee of drie zinnen, platte tekst.",
+        what="de samenvatting", message="Vat het voorbeeld samen in twee of drie zinnen.",
+    )  # fmt: skip
+    background = text_field(
+        "Aanleiding", description=MARKDOWN_HINT, what="de aanleiding",
+        message="Beschrijf de aanleiding: waarom begon u hiermee?",
+    )  # fmt: skip
+    approach = text_field(
+        "Aanpak", description=MARKDOWN_HINT, what="de aanpak",
+        message="Beschrijf de aanpak: wat doet u en met wie?",
+    )  # fmt: skip
+    results = text_field(
+        "Resultaten", description=MARKDOWN_HINT, what="de resultaten",
+        message="Beschrijf de resultaten, of schrijf dat ze nog niet bekend zijn.",
+    )  # fmt: skip
+    lessons = text_field(
+        "Lessen", description=MARKDOWN_HINT, what="de lessen",
+        message="Beschrijf de lessen: wat zou u een andere regio meegeven?",
+    )  # fmt: skip
+    partners = text_field(
+        "Betrokken partners", maximum=5000, description=MARKDOWN_HINT,
+        what="de betrokken partners", message="Noem de betrokken partners.",
+    )  # fmt: skip
     themes = MultiCheckboxField("Thema's (één tot vijf)", validators=[themes_between_1_and_5])
     advice = MultiCheckboxField("Adviezen uit Mét andere ogen", validators=[Optional()])
     sectors = MultiCheckboxField("Sectoren", validators=[Optional()])
-    contact_name = line_field("Contactpersoon")
-    contact_email = StringField(
+    contact_name = line_field(
+        "Contactpersoon", what="de naam van de contactpersoon", render_kw={"autocomplete": "name"}
+    )
+    contact_email = EmailField(
         "E-mailadres contactpersoon",
+        render_kw={"autocomplete": "email"},
         validators=[
-            DataRequired(REQUIRED),
-            Length(max=254, message="Hoogstens 254 tekens."),
-            Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
+            DataRequired("Vul het e-mailadres van de contactpersoon in."),
+            Length(max=254, message="Een e-mailadres is hoogstens 254 tekens."),
+            Email(
+                "Vul een geldig e-mailadres in voor de contactpersoon, "
+                "bijvoorbeeld naam@organisatie.nl."
+            ),
         ],
     )
-    organisation = line_field("Organisatie")
+    organisation = line_field(
+        "Organisatie", what="de naam van de organisatie", render_kw={"autocomplete": "organization"}
+    )
 
     def validate_title(self, field: StringField) -> None:
         no_line_breaks(self, field)
@@ -75,7 +98,12 @@ class SubmissionForm(SubmissionFields):
     call = HiddenField()
     consent = BooleanField(
         "Ik geef toestemming om dit voorbeeld, na redactie, te publiceren in de kennisbank.",
-        validators=[DataRequired("Zonder toestemming kunnen we het voorbeeld niet publiceren.")],
+        validators=[
+            DataRequired(
+                "Vink de toestemming aan: zonder toestemming kunnen we het voorbeeld "
+                "niet publiceren."
+            )
+        ],
     )
     # Honeypot: hidden from people by CSS; bots that fill every field give themselves away.
     website = StringField("Laat dit veld leeg")
@@ -84,7 +112,10 @@ class SubmissionForm(SubmissionFields):
 class ResubmitForm(SubmissionFields):
     """The region's answer to an editor's question, with the fields to improve."""
 
-    answer = text_field("Uw antwoord aan de redactie", maximum=5000)
+    answer = text_field(
+        "Uw antwoord aan de redactie", maximum=5000, what="uw antwoord",
+        message="Schrijf uw antwoord op de vraag van de redactie.",
+    )  # fmt: skip
     attachments = MultipleFileField("Bijlagen toevoegen (PDF, DOCX of ODT)")
     pending = HiddenField()
 

@@ -223,7 +223,9 @@ def test_errors_are_announced_and_everything_typed_stays(server: LiveServer, pag
     page.get_by_role("button", name="Verzenden").click()
     summary = page.get_by_role("alert").filter(has_text="Controleer het formulier")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("E-mailadres contactpersoon: Vul een geldig e-mailadres in")
+    # The summary shows each field's own message, linked to its field (no "label: " prefix).
+    link = summary.get_by_role("link", name="Vul een geldig e-mailadres in voor de contactpersoon")
+    expect(link).to_have_attribute("href", "#contact_email")
     expect(page.get_by_label("Aanpak", exact=True)).to_have_value(VALUES["Aanpak"])
     expect(page.get_by_label("Monitoring en data")).to_be_checked()
     expect(page.get_by_label(re.compile("^Ik geef toestemming"))).to_be_checked()

@@ -65,13 +65,17 @@ def _for_context(kind: str, key: str) -> list[Shown]:
                   [Entry(queries.plain(e.item), e.article) for e in entries(r)]) for r in rows]
 
 
-def containing(article_slug: str) -> list[Collection]:
-    """Return the published collections an article is in."""
-    return list(db.session.scalars(
+def containing(article_slug: str) -> list[Any]:
+    """Return the published collections an article is in (cached per change)."""
+    return changes.cached(("collections-of", article_slug), lambda: _containing(article_slug))
+
+
+def _containing(article_slug: str) -> list[Any]:
+    return [queries.plain(c) for c in db.session.scalars(
         select(Collection).join(CollectionItem)
         .where(Collection.published.is_(True), CollectionItem.article_slug == article_slug)
         .order_by(Collection.title)
-    ))  # fmt: skip
+    )]  # fmt: skip
 
 
 def save_collection(row: Collection | None, data: dict[str, Any]) -> Collection:

@@ -112,3 +112,27 @@
     });
   });
 })();
+
+// Search results: without script a result link is a signed redirect that counts the click.
+// With script, link straight to the article and report the click by beacon instead.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!navigator.sendBeacon) return;
+  for (const link of document.querySelectorAll("a[data-kb-direct][data-kb-click]")) {
+    const token = link.dataset.kbClick;
+    link.href = link.dataset.kbDirect;
+    link.addEventListener("click", () => {
+      const data = new FormData();
+      data.append("t", token);
+      navigator.sendBeacon("/zoeken/klik", data);
+    });
+  }
+});
+
+// "Print of bewaar als PDF": the button is in the page but hidden; it appears only where
+// script runs (without script the browser's own print command does the same).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-kb-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+});

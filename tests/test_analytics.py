@@ -116,3 +116,24 @@ def test_a_custom_period_counts_only_its_days(app: Flask) -> None:
         old = analytics.period("aangepast", today - timedelta(days=25), today - timedelta(days=15))
         assert analytics.zero_result_queries(recent, 3) == []
         assert [r.query for r in analytics.zero_result_queries(old, 3)] == ["oud"]
+
+
+def test_the_search_page_logs_a_key_and_links_results_through_it(
+    client: FlaskClient, app: Flask
+) -> None:
+    import re
+
+    from kb import search
+
+    html = client.get("/zoeken?q=OOGO").get_data(as_text=True)
+    search.flush_search_log()
+    with app.app_context():
+        row = db.session.scalar(db.select(SearchLog))
+        assert row.normalised == "oogo" and row.search_key
+    links = re.findall(r'href="(/zoeken/resultaat/[^"]+)" data-kb-direct="/artikel/([^"]+)"', html)
+    assert links
+    target = client.get(links[0][0])
+    assert target.status_code == 303 and target.location.endswith(f"/artikel/{links[0][1]}")
+    with app.app_context():
+        click = db.session.scalar(db.select(SearchClick))
+        assert (click.search_key, click.rank) == (row.search_key, 1)

@@ -60,3 +60,12 @@ def test_the_panels_render(app: Flask) -> None:
         html = render_template_string('{% include "curation/_dashboard.html" %}',
                                       dash=dashboard.dashboard(), status_labels=STATUS_LABELS)
     assert "In één oogopslag" in html and "Lege vakken in de matrix" in html
+
+
+def test_the_redactie_landing_page_shows_the_dashboard_and_the_tools(app: Flask) -> None:
+    from tests.support.accounts import login, make_user
+
+    client = app.test_client()
+    login(client, make_user(app, role="editor").email)
+    html = client.get("/redactie/").get_data(as_text=True)
+    assert "In één oogopslag" in html and "Zoekanalyse" in html and "Leeslijsten" in html

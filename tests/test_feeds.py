@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import feedparser
 import pytest
 from flask import Flask
@@ -60,6 +62,10 @@ def test_a_browse_feed_lists_the_same_articles_as_its_page(client: FlaskClient, 
 def test_entries_keep_their_id_and_show_the_real_change_date(
     client: FlaskClient, app: Flask
 ) -> None:
+    with app.app_context():  # the content was loaded a moment ago: make that yesterday
+        for row in db.session.scalars(db.select(Article)):
+            row.updated_at -= timedelta(days=1)
+        db.session.commit()
     before = {e.link: e for e in _parse(client, "/feed").entries}
     with app.app_context():
         article = db.session.scalar(db.select(Article).where(Article.slug == "oogo-test"))
@@ -109,3 +115,23 @@ def test_a_cop_feed_lists_the_articles_on_its_themes(content_app: Flask) -> None
     assert slugs and slugs <= expected
     assert len(slugs) == min(len(expected), 50)
     assert client.get(f"/artikel/{not_a_cop}/feed").status_code == 404
+
+
+def test_a_search_feed_returns_the_same_items_as_the_search_page(client: FlaskClient) -> None:
+    query = "q=jeugdhulp&sort=nieuw"
+    page = client.get(f"/zoeken?{query}").get_data(as_text=True)
+    api = client.get(f"/api/v1/search?{query}").json
+    parsed = _parse(client, f"/zoeken/feed?{query}")
+    assert [e.link.rsplit("/", 1)[1] for e in parsed.entries] == [r["slug"] for r in api["results"]]
+    assert f'href="/zoeken/feed?{query.replace("&", "&amp;")}"' in page  # linked in the head
+    assert parsed.feed.title.startswith("Zoeken: jeugdhulp")
+
+
+def test_polling_a_search_feed_is_not_logged_as_a_search(client: FlaskClient, app: Flask) -> None:
+    from kb import search
+    from kb.models import SearchLog
+
+    client.get("/zoeken/feed?q=oogo")
+    search.flush_search_log()
+    with app.app_context():
+        assert db.session.query(SearchLog).count() == 0

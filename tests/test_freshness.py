@@ -136,3 +136,10 @@ def test_reminders_go_once_per_cycle_to_editors_and_the_submitter(
 
 def test_a_forged_review_link_does_nothing(mail_app: Flask) -> None:
     assert mail_app.test_client().get("/controle/vervalst").status_code == 404
+
+
+def test_the_article_page_keeps_its_dates_apart(mail_app: Flask) -> None:
+    _age(mail_app, "oke-op-school-test", 13)
+    html = mail_app.test_client().get("/artikel/oke-op-school-test").get_data(as_text=True)
+    assert "In de kennisbank sinds" in html and "Laatst gecontroleerd:" in html
+    assert "Laatst bijgewerkt" not in html

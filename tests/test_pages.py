@@ -83,7 +83,7 @@ def test_article_page_shows_metadata_source_and_portrait(client: FlaskClient) ->
     assert 'Stand van zaken</dt><dd class="utrecht-data-list__item-value">2015' in html
     assert 'href="/artikel/regioportret-testregio">Regioportret Almere</a>' in html
     assert "Verwante artikelen" in html
-    assert "Laatst bijgewerkt:" in html
+    assert "Laatst gecontroleerd:" in html and "In de kennisbank sinds" in html
 
 
 def test_browse_pagination(tmp_path: Path, content_dir: Path) -> None:

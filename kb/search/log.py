@@ -25,7 +25,8 @@ from sqlalchemy import create_engine, delete, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-from kb.models import SearchLog, db, utcnow
+from kb.analytics import normalise
+from kb.models import SearchClick, SearchLog, db, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ class _Writer:
         now = time.monotonic()
         if now - self.purged.get(url, -PURGE_EVERY) >= PURGE_EVERY:
             conn.execute(delete(SearchLog).where(SearchLog.created_at < _cutoff(days)))
+            conn.execute(delete(SearchClick).where(SearchClick.created_at < _cutoff(days)))
             self.purged[url] = now
 
     def _engine(self, url: str) -> Engine:
@@ -135,11 +137,18 @@ def _cutoff(days: int):
     return utcnow() - timedelta(days=days)
 
 
-def log_search(query: str, filters: dict[str, list[str]], total: int) -> None:
+def log_search(
+    query: str,
+    filters: dict[str, list[str]],
+    total: int,
+    corrected: str | None = None,
+    search_key: str | None = None,
+) -> None:
     """Queue one search for the log; never waits and never fails the search."""
     try:
-        values = {"query": query[:500], "filters": filters, "result_count": total,
-                  "created_at": utcnow()}  # fmt: skip
+        values = {"query": query[:500], "normalised": normalise(query), "filters": filters,
+                  "result_count": total, "corrected": (corrected or None) and corrected[:500],
+                  "search_key": search_key, "created_at": utcnow()}  # fmt: skip
         url = db.engine.url.render_as_string(hide_password=False)
         retention = int(current_app.config.get("SEARCH_LOG_RETENTION_DAYS", 180))
         _writer.put(_Row(url, retention, values))
@@ -159,6 +168,8 @@ def search_log_stats() -> dict[str, int]:
 
 def purge_search_log(days: int) -> int:
     """Delete search-log rows older than days; return how many were deleted."""
-    result = db.session.execute(delete(SearchLog).where(SearchLog.created_at < _cutoff(days)))
+    cutoff = _cutoff(days)
+    result = db.session.execute(delete(SearchLog).where(SearchLog.created_at < cutoff))
+    db.session.execute(delete(SearchClick).where(SearchClick.created_at < cutoff))
     db.session.commit()
     return result.rowcount or 0

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import secrets
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kb import publishing, queries, render
 from kb.models import Article, Region, Submission, SubmissionEvent, User, db, utcnow
+from kb.slugs import slugify
 from kb.submissions import notifications, uploads
 
 log = logging.getLogger(__name__)
@@ -274,16 +273,9 @@ def publish_problems(submission: Submission) -> list[str]:
     return problems
 
 
-def slugify(text: str) -> str:
-    """Return a URL slug for a title (ASCII, hyphens, at most 80 characters)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
-    return slug or "praktijkvoorbeeld"
-
-
 def unique_slug(title: str) -> str:
     """Return a slug for the title that no article has yet."""
-    base = slugify(title)
+    base = slugify(title, "praktijkvoorbeeld")
     taken = set(db.session.scalars(select(Article.slug).where(Article.slug.like(f"{base}%"))))
     slug, n = base, 2
     while slug in taken:

@@ -5,6 +5,8 @@ and a beacon where script runs. Neither stores anything about who clicked.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, abort, redirect, request, url_for
 from sqlalchemy.exc import OperationalError
@@ -49,14 +51,22 @@ def beacon():
     return "", 204
 
 
-# The search page builds its result links with this (registered as a template global).
-def result_url(search_key: str, article: Article, rank: int) -> str:
+@dataclass
+class ResultLink:
+    """A search result's signed link and its token (for the beacon)."""
+
+    url: str
+    token: str
+
+
+def result_link(search_key: str, article: Any, rank: int) -> ResultLink:
     """Return the signed result link of an article at a rank in one search."""
-    return url_for("clicks.result", token=analytics.click_token(search_key, article.id, rank))
+    token = analytics.click_token(search_key, article.id, rank)
+    return ResultLink(url_for("clicks.result", token=token), token)
 
 
 @bp.app_context_processor
 def _helpers() -> dict:
-    return {"result_url": result_url}
+    return {"result_link": result_link}
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from kb import submissions
+from kb import dashboard, submissions
 from kb.accounts import require_role
 from kb.forms import ActionForm, MessageForm, fill_choices
 from kb.models import Attachment, Submission, db
@@ -51,6 +51,7 @@ def queue():
         },
         submissions=rows,
         status_labels=submissions.STATUS_LABELS,
+        dash=dashboard.dashboard(),
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from flask import Flask
 
-from kb import agenda, calls, changes, coverage, queries, regionmap
+from kb import agenda, calls, changes, coverage, freshness, queries, regionmap
 from kb.agenda.clock import now_local
 
 
@@ -51,4 +51,5 @@ def region_map() -> regionmap.RegionMap:
 def init_app(app: Flask) -> None:
     """Make the blocks available to every template."""
     app.jinja_env.globals.update(home_panels=home_panels, region_map_data=region_map,
-                                 upcoming_events=agenda.upcoming, event_when=agenda.when)
+                                 upcoming_events=agenda.upcoming, event_when=agenda.when,
+                                 last_checked=freshness.last_checked)

@@ -7,13 +7,14 @@ so the database stays the source of truth. Every search is logged without user o
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from kb import queries
+from kb import feeds, queries
 from kb import search as engine
 from kb.queries import ArticleView
 from kb.search import FACETS, IndexUnavailable
@@ -49,6 +50,7 @@ class SearchRequest:
     sort: str = "relevantie"
     page: int = 1
     per_page: int = 20
+    key: str = ""  # set when the search is logged: its clicks carry it
 
     def args(self, **changes: Any) -> list[tuple[str, str]]:
         """Return the URL parameters of this search, with changes applied."""
@@ -98,7 +100,10 @@ def run(search: SearchRequest) -> tuple[engine.SearchResult, list[ArticleView]]:
     )
     articles = queries.cards_in_order(result.ids)
     if search.q or search.filters:  # the bare /zoeken page is not a search
-        engine.log_search(search.q, search.filters, result.total)
+        # A random key ties the clicks on these results to this search, and to nothing else.
+        search.key = secrets.token_hex(16)
+        corrected = result.suggestion if result.corrected else None
+        engine.log_search(search.q, search.filters, result.total, corrected, search.key)
     return result, articles
 
 
@@ -146,6 +151,22 @@ def search_page():
         pages=pages,
         sort_labels=SORT_LABELS,
     )
+
+
+@bp.get("/zoeken/feed")
+def feed():
+    """Atom feed of any search: the same articles, in the same order, as the search page."""
+    config = current_app.config
+    search = parse_request(config["PER_PAGE"], config["SEARCH_MAX_PER_PAGE"])
+    result = engine.search(  # not logged: a feed reader's poll is not somebody searching
+        search.q, search.filters, SORT_KEYS[search.sort], search.page, search.per_page
+    )
+    title = f"Zoeken: {search.q}" if search.q else "Zoeken"
+    query = urlencode(search.args())
+    page_path = url_for("search.search_page") + (f"?{query}" if query else "")
+    feed_path = url_for("search.feed") + (f"?{query}" if query else "")
+    body = feeds.atom_feed(title, page_path, feed_path, queries.cards_in_order(result.ids))
+    return Response(body, content_type=feeds.MEDIA_TYPE)
 
 
 @bp.get("/api/v1/search")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from kb import changes, queries
 from kb.models import Article, Collection, CollectionItem, db, utcnow
-from kb.slugs import slugify
+from kb.slugs import unique_slug
 
 CONTEXTS = {"free": "Vrij onderwerp", "cop": "Community of Practice", "advice": "Advies",
             "theme": "Thema"}  # fmt: skip
@@ -87,7 +87,7 @@ def save_collection(row: Collection | None, data: dict[str, Any]) -> Collection:
     if kind not in CONTEXTS:
         raise CollectionError("Kies waar de leeslijst bij hoort.")
     if row is None:
-        row = Collection(slug=_unique_slug(title), items=[])
+        row = Collection(slug=unique_slug(title, Collection.slug, "leeslijst"), items=[])
         db.session.add(row)
     row.title, row.description = title, (data.get("description") or "").strip()
     row.context_kind, row.context_key = kind, (data.get("context_key") or "") if kind != "free" \
@@ -96,15 +96,6 @@ def save_collection(row: Collection | None, data: dict[str, Any]) -> Collection:
     row.updated_at = utcnow()
     db.session.commit()
     return row
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title, "leeslijst")
-    taken = set(db.session.scalars(select(Collection.slug).where(Collection.slug.like(f"{base}%"))))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def add_item(row: Collection, article_slug: str, note: str = "") -> CollectionItem:

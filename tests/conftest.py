@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 
 from kb.config import PROJECT_ROOT
 from tests.support.app import build_app, load_content, make_content_dir
-from tests.support.mail import Mailbox, running_mailbox
+from tests.support.mail import Mailbox, mail_config, running_mailbox
+from tests.support.postgres import running_postgres
 
 
 @pytest.fixture
@@ -70,3 +71,19 @@ def mailbox() -> Iterator[Mailbox]:
     """A real SMTP server on loopback that keeps what it receives."""
     with running_mailbox() as box:
         yield box
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on loopback for one test module (a failure if missing)."""
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def mail_app(tmp_path: Path, content_dir: Path, mailbox: Mailbox) -> Flask:
+    """An app with the fixture content whose e-mail goes to the real SMTP catcher `mailbox`."""
+    application = build_app(tmp_path, content_dir, EDITOR_EMAILS="redactie@kennisbank.test",
+                            **mail_config(mailbox))  # fmt: skip
+    load_content(application)
+    return application

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
@@ -17,23 +14,9 @@ from kb import agenda
 from kb.agenda.clock import LOCAL, now_local
 from kb.models import Event, EventSignup, db
 from tests.support.accounts import csrf, login, make_user
-from tests.support.app import build_app, load_content
-from tests.support.mail import Mailbox, mail_config, running_mailbox
+from tests.support.mail import Mailbox
 
 COP = "cop-test"
-
-
-@pytest.fixture
-def box() -> Iterator[Mailbox]:
-    with running_mailbox() as mailbox:
-        yield mailbox
-
-
-@pytest.fixture
-def mail_app(tmp_path: Path, content_dir: Path, box: Mailbox) -> Flask:
-    application = build_app(tmp_path, content_dir, **mail_config(box))
-    load_content(application)
-    return application
 
 
 def _event(app: Flask, **changes) -> int:
@@ -60,7 +43,7 @@ def _editor(app: Flask) -> FlaskClient:
 
 
 def test_sign_up_confirms_on_screen_and_by_mail_with_a_calendar_link(
-    mail_app: Flask, box: Mailbox
+    mail_app: Flask, mailbox: Mailbox
 ) -> None:
     event_id = _event(mail_app)
     client = mail_app.test_client()
@@ -68,7 +51,7 @@ def test_sign_up_confirms_on_screen_and_by_mail_with_a_calendar_link(
     assert response.status_code == 302  # post/redirect/get: a reload does not sign up again
     page = client.get(response.location).get_data(as_text=True)
     assert "U bent aangemeld" in page
-    message = box.wait_for(lambda m: "sanne@almere.nl" in m["X-Envelope-To"])
+    message = mailbox.wait_for(lambda m: "sanne@almere.nl" in m["X-Envelope-To"])
     text = message.get_content()
     assert "CoP-bijeenkomst Monitoring" in text
     ics_link = re.search(r"https?://\S+\.ics", text).group(0)

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,23 +18,9 @@ from flask.testing import FlaskClient
 from kb import follows, publishing
 from kb.models import Article, Follow, Subscriber, User, db, utcnow
 from tests.support.accounts import csrf, login, make_user
-from tests.support.app import build_app, load_content
-from tests.support.mail import Mailbox, mail_config, running_mailbox
+from tests.support.mail import Mailbox
 
 WEEK_LATER = timedelta(days=8)
-
-
-@pytest.fixture
-def box() -> Iterator[Mailbox]:
-    with running_mailbox() as mailbox:
-        yield mailbox
-
-
-@pytest.fixture
-def mail_app(tmp_path: Path, content_dir: Path, box: Mailbox) -> Flask:
-    application = build_app(tmp_path, content_dir, **mail_config(box))
-    load_content(application)
-    return application
 
 
 @pytest.fixture
@@ -149,7 +133,7 @@ def test_nobody_can_change_someone_elses_follow(mail_app: Flask, member: User) -
 
 
 def test_send_digests_twice_sends_one_mail_with_the_right_items(
-    mail_app: Flask, member: User, box: Mailbox
+    mail_app: Flask, member: User, mailbox: Mailbox
 ) -> None:
     client = _client(mail_app, member)
     _follow(client, "theme", "preventief-jeugdbeleid")  # oke-op-school-test has it
@@ -161,7 +145,7 @@ def test_send_digests_twice_sends_one_mail_with_the_right_items(
     _touch(mail_app, "oogo-test", "OOGO, nieuwe stand")
     assert _send(mail_app).sent == 1
     assert _send(mail_app).sent == 0  # run twice, send once
-    mails = box.to(member.email)
+    mails = mailbox.to(member.email)
     assert len(mails) == 1
     text = _text(mails[0])
     assert "OK op school, nieuwe stand" in text and "OOGO, nieuwe stand" in text
@@ -183,15 +167,15 @@ def test_send_digests_twice_sends_one_mail_with_the_right_items(
     assert _send(mail_app, WEEK_LATER * 3).sent == 0
 
 
-def test_nothing_new_sends_nothing(mail_app: Flask, member: User, box: Mailbox) -> None:
+def test_nothing_new_sends_nothing(mail_app: Flask, member: User, mailbox: Mailbox) -> None:
     _follow(_client(mail_app, member), "theme", "preventief-jeugdbeleid")
     report = _send(mail_app)
     assert (report.sent, report.empty) == (0, 1)
-    assert box.to(member.email) == []
+    assert mailbox.to(member.email) == []
 
 
 def test_a_daily_follow_is_not_mailed_before_its_day(
-    mail_app: Flask, member: User, box: Mailbox
+    mail_app: Flask, member: User, mailbox: Mailbox
 ) -> None:
     _follow(_client(mail_app, member), "theme", "preventief-jeugdbeleid", "daily")
     _touch(mail_app, "oke-op-school-test", "Vandaag gewijzigd")
@@ -200,7 +184,7 @@ def test_a_daily_follow_is_not_mailed_before_its_day(
 
 
 def test_two_runs_at_once_send_each_digest_once(
-    mail_app: Flask, member: User, box: Mailbox
+    mail_app: Flask, member: User, mailbox: Mailbox
 ) -> None:
     _follow(_client(mail_app, member), "theme", "preventief-jeugdbeleid")
     _touch(mail_app, "oke-op-school-test", "Gelijktijdig gewijzigd")
@@ -218,20 +202,20 @@ def test_two_runs_at_once_send_each_digest_once(
     for thread in threads:
         thread.join()
     assert sorted(r.sent for r in reports) == [0, 1]
-    assert len(box.to(member.email)) == 1
+    assert len(mailbox.to(member.email)) == 1
 
 
 def test_a_forged_unsubscribe_link_does_nothing(client: FlaskClient) -> None:
     assert client.post("/afmelden/niet-ondertekend").status_code == 404
 
 
-def test_newsletter_double_opt_in(mail_app: Flask, box: Mailbox) -> None:
+def test_newsletter_double_opt_in(mail_app: Flask, mailbox: Mailbox) -> None:
     client = mail_app.test_client()
     token = csrf(client, "/nieuwsbrief")
     response = client.post("/nieuwsbrief", data={"csrf_token": token,
                                                  "email": "Bezoeker@School.nl"})  # fmt: skip
     assert response.status_code == 200 and "Kijk in uw mailbox" in response.get_data(as_text=True)
-    confirm_mail = box.wait_for(lambda m: "bezoeker@school.nl" in m["X-Envelope-To"])
+    confirm_mail = mailbox.wait_for(lambda m: "bezoeker@school.nl" in m["X-Envelope-To"])
     _touch(mail_app, "oogo-test", "OOGO, voor de nieuwsbrief")
     assert _send(mail_app).sent == 0  # nothing before confirmation
     link = re.search(r"https?://\S+/nieuwsbrief/bevestigen/\S+", _text(confirm_mail)).group(0)
@@ -244,7 +228,7 @@ def test_newsletter_double_opt_in(mail_app: Flask, box: Mailbox) -> None:
     assert confirmed.status_code == 200
     _touch(mail_app, "oogo-test", "OOGO, na de bevestiging")
     assert _send(mail_app).sent == 1
-    newsletter = box.to("bezoeker@school.nl")[-1]
+    newsletter = mailbox.to("bezoeker@school.nl")[-1]
     assert "OOGO, na de bevestiging" in _text(newsletter)
     assert client.post(path, data={"csrf_token": csrf(client, path)}).status_code == 404  # used
     anonymous = mail_app.test_client()
@@ -254,7 +238,7 @@ def test_newsletter_double_opt_in(mail_app: Flask, box: Mailbox) -> None:
 
 
 def test_newsletter_answers_the_same_for_known_and_unknown_addresses(
-    mail_app: Flask, box: Mailbox
+    mail_app: Flask, mailbox: Mailbox
 ) -> None:
     with mail_app.app_context():
         db.session.add(Subscriber(email="al@school.nl", confirmed_at=utcnow()))
@@ -266,7 +250,7 @@ def test_newsletter_answers_the_same_for_known_and_unknown_addresses(
         page = client.post("/nieuwsbrief", data={"csrf_token": token, "email": address})
         answers.append(page.get_data(as_text=True).replace(address, "ADRES"))
     assert answers[0] == answers[1]
-    assert box.to("al@school.nl") == []
+    assert mailbox.to("al@school.nl") == []
 
 
 def test_newsletter_form_keeps_what_was_typed_on_error(client: FlaskClient) -> None:

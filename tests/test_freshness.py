@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from flask import Flask
 
 from kb import freshness
 from kb.models import Article, ArticleRevision, Submission, db, utcnow
 from tests.support.accounts import csrf, login, make_user
-from tests.support.app import build_app, load_content
-from tests.support.mail import Mailbox, mail_config, running_mailbox
-
-
-@pytest.fixture
-def box() -> Iterator[Mailbox]:
-    with running_mailbox() as mailbox:
-        yield mailbox
-
-
-@pytest.fixture
-def mail_app(tmp_path: Path, content_dir: Path, box: Mailbox) -> Flask:
-    application = build_app(tmp_path, content_dir, EDITOR_EMAILS="redactie@kennisbank.test",
-                            **mail_config(box))  # fmt: skip
-    load_content(application)
-    return application
+from tests.support.mail import Mailbox
 
 
 def _age(app: Flask, slug: str, months: int) -> None:
@@ -102,7 +84,7 @@ def test_only_editors_see_the_review_list(mail_app: Flask) -> None:
 
 
 def test_reminders_go_once_per_cycle_to_editors_and_the_submitter(
-    mail_app: Flask, box: Mailbox
+    mail_app: Flask, mailbox: Mailbox
 ) -> None:
     _age(mail_app, "oke-op-school-test", 13)
     with mail_app.app_context():
@@ -116,9 +98,9 @@ def test_reminders_go_once_per_cycle_to_editors_and_the_submitter(
         second = freshness.send_review_reminders()
     assert (first.articles, first.editor_mails, first.submitter_mails) == (1, 1, 1)
     assert second.articles == 0  # run twice, remind once
-    editors = box.to("redactie@kennisbank.test")
+    editors = mailbox.to("redactie@kennisbank.test")
     assert len(editors) == 1 and "/artikel/oke-op-school-test" in editors[0].get_content()
-    to_submitter = box.to("fatima@school.nl")
+    to_submitter = mailbox.to("fatima@school.nl")
     assert len(to_submitter) == 1
     link = re.search(r"https?://\S+/controle/\S+", to_submitter[0].get_content()).group(0)
     client = mail_app.test_client()
@@ -127,7 +109,7 @@ def test_reminders_go_once_per_cycle_to_editors_and_the_submitter(
     answer = client.post(path, data={"csrf_token": csrf(client, path),
                                      "changes": "Er is een tweede school bij gekomen."})
     assert answer.status_code == 200
-    change_mail = box.wait_for(lambda m: "Wijziging voorgesteld" in m["Subject"])
+    change_mail = mailbox.wait_for(lambda m: "Wijziging voorgesteld" in m["Subject"])
     assert "tweede school" in change_mail.get_content()
     assert client.get(path).status_code == 404  # the check made the link void
     with mail_app.app_context():

@@ -29,7 +29,6 @@ from kb.search import index as search_index
 from kb.search import search as run_search
 from tests.support.app import build_app, load_content
 from tests.support.server import LiveServer, free_port
-from tests.test_database import postgres_url  # noqa: F401 (the fixture that starts PostgreSQL)
 
 
 def instance(tmp: Path, content: Path, name: str, database_url: str) -> Flask:
@@ -113,7 +112,7 @@ def two_instances_stay_in_step(tmp: Path, content: Path, database_url: str) -> N
 
 @pytest.mark.postgres
 def test_two_instances_on_postgresql_find_each_others_edits(
-    postgres_url: str,  # noqa: F811 (the imported fixture)
+    postgres_url: str,
     tmp_path: Path,
     content_dir: Path,
 ) -> None:

@@ -21,7 +21,6 @@ from sqlalchemy import event, func, select
 from kb.models import SearchLog, db, utcnow
 from kb.search import flush_search_log, search_log_stats
 from tests.support.app import build_app, load_content
-from tests.test_database import postgres_url  # noqa: F401 (the PostgreSQL server fixture)
 
 HOLD_LOCK = """
 import sqlite3, sys
@@ -124,7 +123,7 @@ def test_retention_days_come_from_config(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_postgresql_rows_in_one_query_and_the_log_written(
-    postgres_url: str,  # noqa: F811 (the fixture imported above)
+    postgres_url: str,
     tmp_path: Path,
     content_dir: Path,
 ) -> None:
@@ -148,7 +147,7 @@ def test_postgresql_rows_in_one_query_and_the_log_written(
         event.listen(engine, "before_cursor_execute", record)
         assert client.get("/zoeken?q=jeugdhulp").status_code == 200
         event.remove(engine, "before_cursor_execute", record)
-        assert len(sent) == 2  # the change counter and the rows
+        assert len(sent) == 3  # the index's change-log check, the change counter and the rows
     finally:
         with app.app_context():
             downgrade(revision="base")

@@ -6,15 +6,14 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    EmailField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from kb.forms import MARKDOWN_HINT, KBForm, line_field
+from kb.forms import MARKDOWN_HINT, KBForm, email_field, line_field
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -29,13 +28,7 @@ class SignupForm(KBForm):
         validators=[DataRequired("Vul de naam van uw organisatie in."), Length(max=200)],
         render_kw={"autocomplete": "organization"},
     )
-    email = EmailField(
-        "E-mailadres",
-        validators=[DataRequired("Vul uw e-mailadres in."),
-                    Email("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
-                    Length(max=254)],
-        render_kw={"autocomplete": "email"},
-    )  # fmt: skip
+    email = email_field()
 
 
 class NewsForm(KBForm):

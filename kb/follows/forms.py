@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
 
 from kb.follows.store import FREQUENCIES
-from kb.forms import KBForm, choices
+from kb.forms import KBForm, choices, email_field
 
 FREQUENCY_CHOICES = choices(FREQUENCIES.items())
 
@@ -41,10 +41,4 @@ class FrequencyForm(KBForm):
 class NewsletterForm(KBForm):
     """A visitor's address for the weekly newsletter."""
 
-    email = EmailField(
-        "E-mailadres",
-        validators=[DataRequired("Vul uw e-mailadres in."),
-                    Email("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
-                    Length(max=254)],
-        render_kw={"autocomplete": "email"},
-    )  # fmt: skip
+    email = email_field()

@@ -16,9 +16,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from kb import publishing, queries, render
+from kb import publishing, queries, render, slugs
 from kb.models import Article, Region, Submission, SubmissionEvent, User, db, utcnow
-from kb.slugs import slugify
 from kb.submissions import notifications, uploads
 
 log = logging.getLogger(__name__)
@@ -275,12 +274,7 @@ def publish_problems(submission: Submission) -> list[str]:
 
 def unique_slug(title: str) -> str:
     """Return a slug for the title that no article has yet."""
-    base = slugify(title, "praktijkvoorbeeld")
-    taken = set(db.session.scalars(select(Article.slug).where(Article.slug.like(f"{base}%"))))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return slugs.unique_slug(title, Article.slug, "praktijkvoorbeeld")
 
 
 def rendered_sections(value: Callable[[str], str]) -> tuple[list[tuple[str, str]], list[str]]:

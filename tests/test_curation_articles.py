@@ -125,3 +125,20 @@ def test_take_offline_and_back_online(app: Flask, editor: FlaskClient) -> None:
         assert article_id not in search.search("oogo").ids
     editor.post(f"{PAGE}/status", data={**post, "status": "published"})
     assert app.test_client().get(f"/artikel/{SLUG}").status_code == 200
+
+
+def test_the_article_editor_says_what_the_sanitiser_removed(app) -> None:
+    from tests.support.accounts import csrf, login, make_user
+
+    client = app.test_client()
+    login(client, make_user(app, role="editor").email)
+    url = "/redactie/artikelen/oogo-test"
+    page = client.get(url).get_data(as_text=True)
+    assert "Niet overgenomen" not in page
+    form = {"csrf_token": csrf(client, url), "title": "Het OOGO uitgelegd (test)",
+            "kind": "achtergrond", "summary": "Het overleg tussen gemeenten en "
+            "samenwerkingsverbanden, uitgelegd voor wie er nieuw in is.",
+            "body_md": "Zie [dit](javascript:alert(1)) en ![x](data:image/png;base64,AAAA).",
+            "reference_date": "2019", "themes": ["bestuurlijke-afspraken"]}  # fmt: skip
+    saved = client.post(url, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Niet overgenomen uit de tekst" in saved and "javascript:" in saved

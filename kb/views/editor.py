@@ -10,7 +10,7 @@ from kb import publishing
 from kb.accounts import require_role
 from kb.forms import ActionForm, ArticleEditForm, fill_choices
 from kb.models import Article, ArticleRevision, db
-from kb.render import render_markdown
+from kb.render import render_markdown, render_with_notices
 
 bp = Blueprint("article_editor", __name__, url_prefix="/redactie/artikelen")
 
@@ -55,13 +55,16 @@ def edit(slug: str):
             flash("Opgeslagen. De vorige versie staat in de versiegeschiedenis.", "success")
         else:
             flash("Niets gewijzigd.", "info")
+        for notice in render_with_notices(state["body_md"] or "")[1]:
+            flash(f"Niet overgenomen uit de tekst: {notice}", "warning")
         return redirect(url_for("article_editor.edit", slug=slug), code=303)
-    preview = render_markdown(form.body_md.data or "").html if request.method == "POST" else None
+    preview, removed = render_with_notices(form.body_md.data or "")
     return render_template(
         "curation/article_edit.html",
         article=article,
         form=form,
-        preview=preview,
+        preview=preview if request.method == "POST" else None,
+        removed=removed,
         status_form=ActionForm(formdata=None),
     )
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from kb.models import Attachment, Submission, db
 from tests.support.accounts import (
     PDF_BYTES,
+    csrf,
     login,
     make_user,
     status_token,
@@ -300,3 +301,38 @@ def test_tiny_files_count_at_least_64_kb_against_the_caps(tmp_path: Path) -> Non
     refused = submit(app.test_client(), preview, files=[(PDF_BYTES, "nog-een.pdf")])
     assert "Er wachten vanaf dit adres al veel bijlagen" in refused.get_data(as_text=True)
     assert len(list(_pending(app).glob("*.json"))) == 5
+
+
+def test_an_answer_to_a_question_on_a_locked_database_keeps_what_was_typed(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from kb import submissions
+    from kb.models import User
+
+    app = make_app(tmp_path, DATABASE_BUSY_TIMEOUT=0.05)
+    client = app.test_client()
+    token = status_token(submit(client, valid_submission()).get_data(as_text=True))
+    editor = make_user(app, role="editor")
+    with app.app_context():
+        row = db.session.scalar(db.select(Submission))
+        submissions.send_back(row, db.session.get(User, editor.id), "Welke scholen doen mee?")
+    url = f"/inzending/{token}"
+    answer = valid_submission(answer="Drie basisscholen in Almere Haven doen mee.")
+    answer["csrf_token"] = csrf(client, url)
+    locker = sqlite3.connect(app.config["DATABASE_URL"].removeprefix("sqlite:///"),
+                             isolation_level=None)  # fmt: skip
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        busy = client.post(url, data=answer)
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert busy.status_code == 503
+    html = busy.get_data(as_text=True)
+    assert "probeer het zo opnieuw" in html and "Drie basisscholen in Almere Haven" in html
+    retry = client.post(url, data=answer | {"csrf_token": csrf(client, url)})
+    assert retry.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(Submission)).status == "submitted"

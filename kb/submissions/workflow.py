@@ -133,9 +133,11 @@ def _transition(submission: Submission, allowed: tuple[str, ...], target: str) -
             .values(status=target, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-    except OperationalError as exc:  # another writer won the race for the same row
+    except OperationalError:
+        # The database is busy (locked by another writer): the caller shows its form again
+        # with everything typed and "probeer het zo opnieuw"; a retry then meets the new state.
         db.session.rollback()
-        raise TransitionError("De inzending werd tegelijk door iemand anders gewijzigd.") from exc
+        raise
     if result.rowcount != 1:
         db.session.rollback()
         raise TransitionError(

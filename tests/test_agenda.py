@@ -48,7 +48,7 @@ def test_sign_up_confirms_on_screen_and_by_mail_with_a_calendar_link(
     event_id = _event(mail_app)
     client = mail_app.test_client()
     response = _sign_up(client, event_id, "Sanne@Almere.nl")
-    assert response.status_code == 302  # post/redirect/get: a reload does not sign up again
+    assert response.status_code == 303  # post/redirect/get: a reload does not sign up again
     page = client.get(response.location).get_data(as_text=True)
     assert "U bent aangemeld" in page
     message = mailbox.wait_for(lambda m: "sanne@almere.nl" in m["X-Envelope-To"])
@@ -68,8 +68,8 @@ def test_the_description_is_sanitised(mail_app: Flask) -> None:
 def test_capacity_holds_and_a_refusal_keeps_what_was_typed(mail_app: Flask) -> None:
     event_id = _event(mail_app, capacity=2)
     client = mail_app.test_client()
-    assert _sign_up(client, event_id, "a@school.nl").status_code == 302
-    assert _sign_up(client, event_id, "b@school.nl").status_code == 302
+    assert _sign_up(client, event_id, "a@school.nl").status_code == 303
+    assert _sign_up(client, event_id, "b@school.nl").status_code == 303
     full = _sign_up(client, event_id, "c@school.nl", name="Derde Persoon")
     assert full.status_code == 409
     assert "De bijeenkomst is vol." in full.get_data(as_text=True)
@@ -82,7 +82,7 @@ def test_capacity_holds_and_a_refusal_keeps_what_was_typed(mail_app: Flask) -> N
 def test_a_duplicate_address_is_refused_and_the_seat_kept(mail_app: Flask) -> None:
     event_id = _event(mail_app, capacity=5)
     client = mail_app.test_client()
-    assert _sign_up(client, event_id, "a@school.nl").status_code == 302
+    assert _sign_up(client, event_id, "a@school.nl").status_code == 303
     again = _sign_up(client, event_id, "A@School.nl", name="Nog Eens")
     assert again.status_code == 409
     html = again.get_data(as_text=True)
@@ -204,7 +204,7 @@ def test_editors_plan_events_and_others_cannot(mail_app: Flask) -> None:
     assert "Tekst die blijft" in html and 'value="Netwerkdag"' in html
     form |= {"ends_at": "2027-03-10T16:00", "online_url": "https://meet.example.nl/dag"}
     saved = editor.post(url, data=form)
-    assert saved.status_code == 302
+    assert saved.status_code == 303
     with mail_app.app_context():
         event = db.session.scalar(db.select(Event))
         assert event.starts_at == datetime(2027, 3, 10, 10, 0)
@@ -218,7 +218,7 @@ def test_editors_write_news(mail_app: Flask) -> None:
                                       "published_on": "2026-12-01",
                                       "body_md": "Er is een *nieuwe* CoP.",
                                       "article_slug": "oogo-test"})  # fmt: skip
-    assert response.status_code == 302
+    assert response.status_code == 303
     visitor = mail_app.test_client()
     listing = visitor.get("/nieuws").get_data(as_text=True)
     assert "Nieuwe CoP" in listing and "1 december 2026" in listing

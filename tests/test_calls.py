@@ -34,7 +34,7 @@ def test_an_editor_starts_a_call_from_a_zero_result_query(app: Flask) -> None:
         "text_md": "Wie werkt met een **ZAT**?", "advice_number": "2",
         "theme_slug": "kansengelijkheid", "region_slug": "", "closes_on": "",
         "from_query": "zorgadviesteam", "published": "y"})  # fmt: skip
-    assert response.status_code == 302
+    assert response.status_code == 303
     with app.app_context():
         call = db.session.scalar(db.select(Call))
         assert (call.advice_number, call.theme_slug, call.from_query) == (2, "kansengelijkheid",

@@ -22,7 +22,7 @@ def _make(editor: FlaskClient, title: str = "Starten met OOGO", **fields) -> str
     data = {"csrf_token": csrf(editor, url), "title": title, "description": "Voor wie begint.",
             "context_kind": "advice", "context_key": "4", "published": "y"} | fields
     response = editor.post(url, data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
     return response.location.rsplit("/", 1)[1]
 
 
@@ -31,7 +31,7 @@ def _add(editor: FlaskClient, slug: str, article: str) -> None:
     response = editor.post("/redactie/leeslijsten/kies/toevoegen",
                            data={"csrf_token": token, "collection": slug, "article": article,
                                  "back": "article"})  # fmt: skip
-    assert response.status_code == 302 and response.location.endswith(f"/artikel/{article}")
+    assert response.status_code == 303 and response.location.endswith(f"/artikel/{article}")
 
 
 def _order(app: Flask, slug: str) -> list[str]:

@@ -60,7 +60,7 @@ def _text(message: EmailMessage) -> str:
 def test_a_member_follows_a_theme_and_sees_what_is_new(mail_app: Flask, member: User) -> None:
     client = _client(mail_app, member)
     response = _follow(client, "theme", "preventief-jeugdbeleid")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert urlsplit(response.location).path == "/thema/preventief-jeugdbeleid"
     page = client.get("/mijn-kennisbank").get_data(as_text=True)
     assert "Positief en preventief jeugdbeleid" in page and "Niets nieuws" in page
@@ -104,11 +104,11 @@ def test_saving_a_search_needs_a_name_and_keeps_the_search(mail_app: Flask, memb
     query = "q=school&theme=preventief-jeugdbeleid"
     refused = client.post("/zoekopdracht-bewaren", data={"csrf_token": token, "query": query,
                                                          "name": "  ", "frequency": "weekly"})
-    assert refused.status_code == 302 and "/zoeken?q=school" in refused.location
+    assert refused.status_code == 303 and "/zoeken?q=school" in refused.location
     saved = client.post("/zoekopdracht-bewaren", data={"csrf_token": token, "query": query,
                                                        "name": "School en preventie",
                                                        "frequency": "daily"})  # fmt: skip
-    assert saved.status_code == 302
+    assert saved.status_code == 303
     with mail_app.app_context():
         row = db.session.scalar(db.select(Follow))
         assert (row.kind, row.name, row.frequency) == ("search", "School en preventie", "daily")
@@ -265,7 +265,7 @@ def test_a_followed_cop_reports_new_articles_on_its_themes(content_app: Flask) -
     user = make_user(content_app, email_address="cop-volger@gemeente.nl")
     client = _client(content_app, user)
     response = _follow(client, "cop", "cop-monitoring")
-    assert response.status_code == 302 and response.location.endswith("/artikel/cop-monitoring")
+    assert response.status_code == 303 and response.location.endswith("/artikel/cop-monitoring")
     with content_app.app_context():
         row = db.session.scalar(db.select(Follow).where(Follow.user_id == user.id))
         assert follows.store.changed_since(row, utcnow()) == []  # nothing changed since now

@@ -66,7 +66,7 @@ def test_klopt_nog_is_one_action_recorded_in_the_history(mail_app: Flask) -> Non
             db.select(Article.id).where(Article.slug == "oke-op-school-test"))
     response = editor.post(f"/redactie/controle/{article_id}",
                            data={"csrf_token": csrf(editor, "/redactie/controle/")})
-    assert response.status_code == 302
+    assert response.status_code == 303
     with mail_app.app_context():
         article = db.session.get(Article, article_id)
         assert article.reviewed_at is not None

@@ -7,6 +7,7 @@ valid CSRF token, so what is tested is the role check alone.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from kb import agenda, calls, collections
 from kb.models import Article, ArticleRevision, Attachment, Submission, User, db
 from kb.publishing import edit_article
 from tests.support.accounts import PDF_BYTES, csrf, login, make_user, submit, valid_submission
@@ -38,6 +40,23 @@ ROUTES = [
     ("GET", "/redactie/artikelen/{slug}/versies/{revision}", "editor"),
     ("POST", "/redactie/artikelen/{slug}/versies/{revision}/herstellen", "editor"),
     ("POST", "/redactie/artikelen/{slug}/status", "editor"),
+    ("GET", "/redactie/zoekanalyse/", "editor"),
+    ("GET", "/redactie/zoekanalyse/?periode=aangepast&van=2026-01-01&tot=2026-12-31", "editor"),
+    ("GET", "/redactie/controle/", "editor"),
+    ("POST", "/redactie/controle/{article}", "editor"),
+    ("GET", "/redactie/oproepen/", "editor"),
+    ("GET", "/redactie/oproepen/nieuw", "editor"),
+    ("GET", "/redactie/oproepen/{call}", "editor"),
+    ("GET", "/redactie/leeslijsten/", "editor"),
+    ("GET", "/redactie/leeslijsten/{collection}", "editor"),
+    ("POST", "/redactie/leeslijsten/{collection}/items/{item}/omlaag", "editor"),
+    ("POST", "/redactie/leeslijsten/{collection}/items/{item}/notitie", "editor"),
+    ("GET", "/redactie/nieuws", "editor"),
+    ("GET", "/redactie/nieuws/nieuw", "editor"),
+    ("GET", "/redactie/nieuws/{news}", "editor"),
+    ("GET", "/redactie/bijeenkomsten", "editor"),
+    ("GET", "/redactie/bijeenkomsten/nieuw", "editor"),
+    ("GET", "/redactie/bijeenkomsten/{event}", "editor"),
     ("GET", "/beheer/", "admin"),
     ("POST", "/beheer/gebruiker/{target}/rol", "admin"),
     ("POST", "/beheer/gebruiker/{target}/blokkeren", "admin"),
@@ -59,7 +78,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
                  "summary": article.summary, "kind": article.kind.slug,
                  "themes": [t.slug for t in article.themes]}  # fmt: skip
         edit_article(article, state, editor)
+        start = datetime(2030, 5, 1, 13, 0)
+        event = agenda.save_event(None, {"title": "Bijeenkomst", "starts_at": start,
+                                         "ends_at": start + timedelta(hours=2),
+                                         "location": "Utrecht"})  # fmt: skip
+        news = agenda.save_news(None, {"title": "Nieuws"})
+        call = calls.save_call(None, {"title": "Oproep", "published": True})
+        collection = collections.save_collection(None, {"title": "Lijst"})
+        item = collections.add_item(collection, "oogo-test")
         ids = {
+            "event": event.id, "news": news.id, "call": call.id,
+            "collection": collection.slug, "item": item.id, "article": article.id,
             "submission": db.session.scalar(select(Submission.id)),
             "attachment": db.session.scalar(select(Attachment.id)),
             "revision": db.session.scalar(select(ArticleRevision.id)),
@@ -87,7 +116,29 @@ def _form(path: str) -> dict[str, str]:
         return {"reden-message": "Een reden"}
     if path.endswith("/status"):
         return {"status": "published"}
+    if path.endswith("/notitie"):
+        return {"note": "Waarom lezen"}
     return {}
+
+
+def _pattern(path: str) -> str:
+    """A route's shape: variable parts (ids, slugs, query strings) as <>."""
+    path = path.split("?", 1)[0]
+    return re.sub(r"\{[^}]+\}|<[^>]+>", "<>", path)
+
+
+def test_every_editor_and_admin_page_is_in_the_matrix(world: dict) -> None:
+    covered = {_pattern(template) for method, template, _ in ROUTES if method == "GET"}
+    pages = {_pattern(rule.rule) for rule in world["app"].url_map.iter_rules()
+             if rule.rule.startswith(("/redactie", "/beheer")) and "GET" in rule.methods}
+    assert pages <= covered, sorted(pages - covered)
+
+
+def test_every_editor_and_admin_blueprint_is_guarded_as_a_whole(world: dict) -> None:
+    app = world["app"]
+    prefixed = {name for name, bp in app.blueprints.items()
+                if (bp.url_prefix or "").startswith(("/redactie", "/beheer"))}
+    assert prefixed and all(app.before_request_funcs.get(name) for name in prefixed)
 
 
 @pytest.mark.parametrize("role", ROLES)

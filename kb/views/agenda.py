@@ -65,7 +65,7 @@ def event(event_id: int):
         return _event_page(row, form, 409)
     _confirm_by_mail(row, email, form.name.data)
     flash(f"U bent aangemeld voor “{row.title}”. U krijgt een bevestiging per e-mail.", "success")
-    return redirect(url_for("agenda.event", event_id=row.id))
+    return redirect(url_for("agenda.event", event_id=row.id), code=303)
 
 
 def _confirm_by_mail(event: Event, email: str, name: str) -> None:

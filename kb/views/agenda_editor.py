@@ -36,7 +36,7 @@ def news_edit(item_id: int | None):
     if form.validate_on_submit():
         saved = agenda.save_news(item, form.data)
         flash(f"Nieuwsbericht “{saved.title}” opgeslagen.", "success")
-        return redirect(url_for("agenda_editor.news_list"))
+        return redirect(url_for("agenda_editor.news_list"), code=303)
     return render_template("agenda/editor_news_form.html", form=form, item=item), \
         400 if form.errors else 200  # fmt: skip
 
@@ -48,7 +48,7 @@ def news_delete(item_id: int):
     if ActionForm().validate_on_submit():
         agenda.delete_news(item)
         flash("Nieuwsbericht verwijderd.", "success")
-    return redirect(url_for("agenda_editor.news_list"))
+    return redirect(url_for("agenda_editor.news_list"), code=303)
 
 
 @bp.get("/bijeenkomsten")
@@ -71,6 +71,6 @@ def event_edit(event_id: int | None):
     if form.validate_on_submit():
         saved = agenda.save_event(event, form.data)
         flash(f"Bijeenkomst “{saved.title}” opgeslagen.", "success")
-        return redirect(url_for("agenda_editor.event_edit", event_id=saved.id))
+        return redirect(url_for("agenda_editor.event_edit", event_id=saved.id), code=303)
     return render_template("agenda/editor_event_form.html", form=form, event=event,
                            when=agenda.when), 400 if form.errors else 200  # fmt: skip

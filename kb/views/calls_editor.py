@@ -68,5 +68,5 @@ def edit(call_id: int | None):
     if form.validate_on_submit():
         saved = calls.save_call(row, form.data)
         flash(f"Oproep “{saved.title}” opgeslagen.", "success")
-        return redirect(url_for("calls_editor.manage"))
+        return redirect(url_for("calls_editor.manage"), code=303)
     return render_template("calls/edit.html", form=form, call=row), 400 if form.errors else 200

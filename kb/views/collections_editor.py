@@ -64,7 +64,7 @@ def manage():
         else:
             flash(f"Leeslijst “{row.title}” gemaakt. Voeg artikelen toe vanaf hun pagina of "
                   "vanuit de zoekresultaten.", "success")  # fmt: skip
-            return redirect(url_for("collections_editor.edit", slug=row.slug))
+            return redirect(url_for("collections_editor.edit", slug=row.slug), code=303)
     return render_template("collections/manage.html", collections=collections.all_collections(),
                            form=form), 400 if form.errors else 200  # fmt: skip
 
@@ -77,7 +77,7 @@ def edit(slug: str):
     if form.validate_on_submit():
         collections.save_collection(row, form.data)
         flash("Leeslijst opgeslagen.", "success")
-        return redirect(url_for("collections_editor.edit", slug=slug))
+        return redirect(url_for("collections_editor.edit", slug=slug), code=303)
     return render_template("collections/edit.html", collection=row, form=form,
                            entries=collections.entries(row), action=ActionForm()), \
         400 if form.errors else 200  # fmt: skip
@@ -97,8 +97,8 @@ def add(slug: str):
     except collections.CollectionError as error:
         flash(str(error), "error")
     if request.form.get("back") == "article" and queries.article_by_slug(article_slug):
-        return redirect(url_for("public.article", slug=article_slug))
-    return redirect(url_for("collections_editor.edit", slug=row.slug))
+        return redirect(url_for("public.article", slug=article_slug), code=303)
+    return redirect(url_for("collections_editor.edit", slug=row.slug), code=303)
 
 
 @bp.post("/<slug>/items/<int:item_id>/<any(omhoog, omlaag):direction>")
@@ -108,7 +108,7 @@ def move(slug: str, item_id: int, direction: str):
     item = _item(row, item_id)
     if ActionForm().validate_on_submit():
         collections.move(row, item.id, -1 if direction == "omhoog" else 1)
-    return redirect(url_for("collections_editor.edit", slug=slug) + f"#item-{item_id}")
+    return redirect(url_for("collections_editor.edit", slug=slug) + f"#item-{item_id}", code=303)
 
 
 @bp.post("/<slug>/items/<int:item_id>/notitie")
@@ -119,7 +119,7 @@ def note(slug: str, item_id: int):
     if ActionForm().validate_on_submit():
         collections.set_note(item, request.form.get("note", ""))
         flash("Toelichting opgeslagen.", "success")
-    return redirect(url_for("collections_editor.edit", slug=slug) + f"#item-{item_id}")
+    return redirect(url_for("collections_editor.edit", slug=slug) + f"#item-{item_id}", code=303)
 
 
 @bp.post("/<slug>/items/<int:item_id>/verwijderen")
@@ -130,4 +130,4 @@ def remove(slug: str, item_id: int):
     if ActionForm().validate_on_submit():
         collections.remove_item(item)
         flash("Uit de leeslijst gehaald.", "success")
-    return redirect(url_for("collections_editor.edit", slug=slug))
+    return redirect(url_for("collections_editor.edit", slug=slug), code=303)

@@ -59,9 +59,9 @@ def follow():
         follows.follow(current_user, form.kind.data, form.target.data, form.frequency.data)
     except follows.FollowError as error:
         flash(str(error), "error")
-        return redirect(described[1])
+        return redirect(described[1], code=303)
     flash(f"U volgt nu {described[0]}. Nieuwe artikelen ziet u op Mijn kennisbank.", "success")
-    return redirect(described[1])  # the target's own page: never a URL from the request
+    return redirect(described[1], code=303)  # the target's own page: never a URL from the request
 
 
 @bp.post("/zoekopdracht-bewaren")
@@ -76,15 +76,15 @@ def save_search():
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
-        return redirect(back)
+        return redirect(back, code=303)
     try:
         follows.follow(current_user, "search", form.query.data or "", form.frequency.data,
                        form.name.data)  # fmt: skip
     except follows.FollowError as error:
         flash(str(error), "error")
-        return redirect(back)
+        return redirect(back, code=303)
     flash(f"Zoekopdracht “{form.name.data.strip()}” bewaard.", "success")
-    return redirect(url_for("follows.mine"))
+    return redirect(url_for("follows.mine"), code=303)
 
 
 def _parsed(query: str) -> dict[str, list[str]]:
@@ -103,7 +103,7 @@ def frequency(follow_id: int):
         flash("Uw keuze voor e-mail is opgeslagen.", "success")
     else:
         flash("Kies hoe vaak u e-mail wilt ontvangen.", "error")
-    return redirect(url_for("follows.mine"))
+    return redirect(url_for("follows.mine"), code=303)
 
 
 @bp.post("/mijn-kennisbank/<int:follow_id>/verwijderen")
@@ -115,7 +115,7 @@ def unfollow(follow_id: int):
     if ActionForm().validate_on_submit():
         follows.remove(row)
         flash("U volgt dit niet meer.", "success")
-    return redirect(url_for("follows.mine"))
+    return redirect(url_for("follows.mine"), code=303)
 
 
 @bp.route("/afmelden/<token>", methods=["GET", "POST"])

@@ -33,4 +33,4 @@ def mark(article_id: int):
     if ActionForm().validate_on_submit():
         freshness.mark_reviewed(article, db.session.get(User, current_user.id))
         flash(f"“{article.title}” is gecontroleerd.", "success")
-    return redirect(url_for("freshness.review_list"))
+    return redirect(url_for("freshness.review_list"), code=303)

@@ -206,7 +206,10 @@ def test_search_log_is_anonymous(search_app: Flask) -> None:
         assert row.query == "OOGO" and row.filters == {"theme": ["wet-en-regelgeving"]}
         assert row.result_count == 1
         columns = set(SearchLog.__table__.columns.keys())
-        assert columns == {"id", "query", "filters", "result_count", "created_at"}
+        # what was asked and found, and a random key its clicks share: nothing about who
+        assert columns == {"id", "query", "normalised", "corrected", "filters", "result_count",
+                           "search_key", "created_at"}
+        assert row.normalised == "oogo" and len(row.search_key) == 32
         assert "10.9.8.7" not in repr([getattr(row, c) for c in columns])
 
 

@@ -110,11 +110,13 @@ def email_field(label: str = "E-mailadres") -> EmailField:
     """Return a required e-mail field with Dutch messages and its input purpose (WCAG 1.3.5)."""
     return EmailField(
         label,
-        validators=[DataRequired("Vul uw e-mailadres in."),
-                    Email("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
-                    Length(max=254)],
         render_kw={"autocomplete": "email"},
-    )  # fmt: skip
+        validators=[
+            DataRequired("Vul uw e-mailadres in."),
+            Length(max=254, message="Een e-mailadres is hoogstens 254 tekens."),
+            Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
+        ],
+    )
 
 
 def themes_between_1_and_5(form: KBForm, field: MultiCheckboxField) -> None:

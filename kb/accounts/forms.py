@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from kb.accounts.passwords import password_problem
 from kb.accounts.roles import ROLE_LABELS
-from kb.forms import INVALID_CHOICE, KBForm, choices
+from kb.forms import INVALID_CHOICE, KBForm, choices, email_field
 
 PASSWORD_MIN = 10
 
-
-def email_field(label: str = "E-mailadres") -> EmailField:
-    """Return a required e-mail field with Dutch messages."""
-    return EmailField(
-        label,
-        render_kw={"autocomplete": "email"},
-        validators=[
-            DataRequired("Vul uw e-mailadres in."),
-            Length(max=254, message="Een e-mailadres is hoogstens 254 tekens."),
-            Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
-        ],
-    )
 
 
 def strong_password(form: KBForm, field: PasswordField) -> None:

@@ -18,6 +18,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "CONTENT_DIR": str(PROJECT_ROOT / "content"),
         "SOURCES_DIR": str(PROJECT_ROOT.parent / "shared" / "sources"),
         "PER_PAGE": 20,
+        "EDITOR_QUEUE_PER_PAGE": 50,  # submissions per page of the redactie's queue
         "SEARCH_MAX_PER_PAGE": 50,
         "API_MAX_PER_PAGE": 100,
         # Hard cap on a whole request: well above the attachment limits below, so the typed text

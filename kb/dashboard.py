@@ -64,14 +64,14 @@ def queue_by_age() -> list[QueueRow]:
 
 def dashboard(limit: int = 5) -> Dashboard:
     """Gather the dashboard's panels."""
-    overdue = freshness.due_articles(soon_days=0, limit=limit)
+    overdue, overdue_total = freshness.overdue(limit)
     minimum = int(current_app.config["SEARCH_ANALYTICS_MIN_COUNT"])
     gaps = analytics.zero_result_queries(analytics.period("maand"), minimum, limit)
     matrix = coverage.matrix({"kind": [coverage.DEFAULT_KIND]})
     empty = [(a.number, t.slug, t.label) for t in matrix.themes for a in matrix.advice
              if not matrix.count(a.number, t.id)]  # fmt: skip
     return Dashboard(
-        queue=queue_by_age(), overdue=overdue, overdue_total=freshness.due_count(), gaps=gaps,
+        queue=queue_by_age(), overdue=overdue, overdue_total=overdue_total, gaps=gaps,
         empty_cells=empty[: limit * 2], empty_total=len(empty),
         open_calls=calls.open_calls(limit), call_counts=calls.response_counts(),
     )  # fmt: skip

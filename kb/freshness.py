@@ -84,6 +84,16 @@ def due_articles(
     return sorted(items, key=lambda item: item.due)
 
 
+def overdue(limit: int, today: date | None = None) -> tuple[list[DueArticle], int]:
+    """Return the longest-unchecked overdue articles and how many are overdue, in one query."""
+    today = today or utcnow().date()
+    stmt = (_due_select(today, 0).add_columns(func.count().over())  # the total, per row
+            .order_by(_last_checked_column(), Article.id).limit(limit))  # fmt: skip
+    rows = db.session.execute(stmt).all()
+    items = [DueArticle(a, due_on(a), True) for a, _total in rows]
+    return items, (rows[0][1] if rows else 0)
+
+
 def due_count(today: date | None = None, soon_days: int = 0) -> int:
     """Count the published articles due within soon_days (0: overdue today)."""
     stmt = _due_select(today or utcnow().date(), soon_days).with_only_columns(func.count())

@@ -276,3 +276,23 @@ def test_members_follow_and_answer_their_own_submissions_without_the_token(
     assert stranger.get(attachment).status_code == 404
     assert app.test_client().get(own).status_code == 302
     assert app.test_client().get("/mijn-inzendingen").status_code == 302
+
+
+def test_the_queue_is_paged(tmp_path) -> None:
+    import secrets
+
+    from kb.models import Submission, db
+    from tests.support.accounts import login, make_user
+    from tests.support.app import make_app
+
+    app = make_app(tmp_path, EDITOR_QUEUE_PER_PAGE=2)
+    with app.app_context():
+        db.session.add_all([Submission(token_hash=secrets.token_hex(32), status="submitted",
+                                       title=f"Voorbeeld {n}") for n in range(5)])  # fmt: skip
+        db.session.commit()
+    client = app.test_client()
+    login(client, make_user(app, role="editor").email)
+    first = client.get("/redactie/").get_data(as_text=True)
+    last = client.get("/redactie/?status=open&pagina=3").get_data(as_text=True)
+    assert "Voorbeeld 0" in first and "Voorbeeld 2" not in first and 'rel="next"' in first
+    assert "Voorbeeld 4" in last and "Voorbeeld 0" not in last

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from kb import dashboard, submissions
+from kb import dashboard, queries, submissions
 from kb.accounts import require_role
 from kb.forms import ActionForm, MessageForm, fill_choices
 from kb.models import Attachment, Submission, db
+from kb.security import query_int
 
 bp = Blueprint("curation", __name__, url_prefix="/redactie")
 
@@ -36,19 +37,23 @@ def queue():
         tab = "open"
     by_status = select(Submission.status, func.count()).group_by(Submission.status)
     counts = dict(db.session.execute(by_status).all())
+    totals = {key: sum(counts.get(s, 0) for s in tab_statuses)
+              for key, (_, tab_statuses) in TABS.items()}  # fmt: skip
+    per_page = current_app.config["EDITOR_QUEUE_PER_PAGE"]
+    page = queries.Page(items=[], total=totals[tab], page=query_int("pagina", 1),
+                        per_page=per_page)  # fmt: skip
     rows = db.session.scalars(
         select(Submission)
         .where(Submission.status.in_(TABS[tab][1]))
         .order_by(Submission.created_at, Submission.id)
+        .limit(per_page).offset((page.page - 1) * per_page)
     ).all()
     return render_template(
         "curation/queue.html",
         tabs=TABS,
         tab=tab,
-        counts={
-            key: sum(counts.get(s, 0) for s in tab_statuses)
-            for key, (_, tab_statuses) in TABS.items()
-        },
+        counts=totals,
+        page=page,
         submissions=rows,
         status_labels=submissions.STATUS_LABELS,
         dash=dashboard.dashboard(),

@@ -115,3 +115,29 @@ def test_an_item_of_another_collection_cannot_be_moved_through_this_one(app: Fla
                            data={"csrf_token": token})
     assert response.status_code == 404
     assert _order(app, second) == ["oogo-test"]
+
+
+def test_a_member_follows_a_collection_and_hears_of_its_articles(app: Flask) -> None:
+    from kb import follows
+    from kb.models import Follow, User
+
+    editor = _editor(app)
+    slug = _make(editor)
+    _add(editor, slug, "oogo-test")
+    member = app.test_client()
+    login(member, make_user(app, email_address="lezer@school.nl").email)
+    page = member.get(f"/leeslijst/{slug}").get_data(as_text=True)
+    assert 'name="kind" type="hidden" value="collection"' in page
+    response = member.post("/volgen", data={"csrf_token": csrf(member, f"/leeslijst/{slug}"),
+                                            "kind": "collection", "target": slug,
+                                            "frequency": "weekly"})  # fmt: skip
+    assert response.status_code == 303 and response.location.endswith(f"/leeslijst/{slug}")
+    with app.app_context():
+        article = db.session.scalar(db.select(Article).where(Article.slug == "oogo-test"))
+        state = publishing.article_state(article) | {"title": "OOGO, met nieuwe afspraken"}
+        assert publishing.edit_article(article, state, author=None, note="test")
+        user = db.session.scalar(db.select(User).where(User.email == "lezer@school.nl"))
+        [followed] = follows.overview(user)
+        assert followed.follow.kind == "collection"
+        assert [a.title for a in followed.new] == ["OOGO, met nieuwe afspraken"]
+        assert db.session.query(Follow).count() == 1

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode
 from flask import url_for
 from sqlalchemy import select
 
-from kb import queries, search
+from kb import collections, queries, search
 from kb.models import Advice, Article, Follow, Kind, Region, Theme, User, db, utcnow
 
 FREQUENCIES = {
@@ -25,7 +25,8 @@ FREQUENCIES = {
 }
 TAXONOMY_KINDS = {"theme": Theme, "region": Region, "kind": Kind, "advice": Advice}
 KIND_LABELS = {"theme": "Thema", "region": "Regio", "advice": "Advies", "kind": "Soort",
-               "cop": "Community of Practice", "search": "Zoekopdracht"}  # fmt: skip
+               "cop": "Community of Practice", "collection": "Leeslijst",
+               "search": "Zoekopdracht"}  # fmt: skip
 SEARCH_FIELDS = ("q", *queries.FACETS)
 # A saved search's digest looks at its newest results only; more is not a digest.
 SEARCH_DEPTH = 100
@@ -73,6 +74,11 @@ def label_and_url(kind: str, target: str, name: str = "") -> tuple[str, str] | N
     if kind == "cop":
         cop = _cop(target)
         return (cop.title, url_for("public.article", slug=cop.slug)) if cop else None
+    if kind == "collection":
+        listed = collections.by_slug(target)
+        if listed is None or not listed.published:
+            return None
+        return f"Leeslijst {listed.title}", url_for("collections.collection", slug=listed.slug)
     if kind not in TAXONOMY_KINDS:
         return None
     row = _taxonomy_row(kind, target)
@@ -159,6 +165,11 @@ def changed_since(row: Follow, since: datetime) -> list[Article]:
         articles = queries.published_in_order(result.ids)
     else:
         filters = {row.kind: [row.target]}
+        if row.kind == "collection":
+            listed = collections.by_slug(row.target)
+            shown = collections.entries(listed) if listed is not None and listed.published else []
+            return [e.article for e in shown
+                    if e.article is not None and e.article.updated_at > since]
         if row.kind == "cop":
             cop = _cop(row.target)
             if cop is None:  # unpublished meanwhile: nothing to report (not everything)

@@ -29,6 +29,7 @@ install: $(STAMP)
 # Front-end packages from the npm registry at the versions in package-lock.json; the CSS is
 # copied into static/vendor/ so the app serves it itself (no CDN).
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

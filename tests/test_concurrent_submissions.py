@@ -35,18 +35,19 @@ CLIENTS = 20
 EDITOR = ("eva@example.nl", "redactie-wachtwoord-1")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    live = start_server(
-        tmp_path,
-        make_content_dir(tmp_path / "content"),
-        workers=4,
-        extra_env={"KB_SUBMISSIONS_PER_ADDRESS": "1000"},
-    )
+def _serve(tmp_path: Path, workers: int, env: dict[str, str]) -> Iterator[LiveServer]:
+    """Gunicorn on the fixture content, stopped when the test ends."""
+    live = start_server(tmp_path, make_content_dir(tmp_path / "content"), workers=workers,
+                        extra_env=env)  # fmt: skip
     try:
         yield live
     finally:
         live.stop()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    yield from _serve(tmp_path, 4, {"KB_SUBMISSIONS_PER_ADDRESS": "1000"})
 
 
 def _opener() -> urllib.request.OpenerDirector:
@@ -232,16 +233,7 @@ BUSY = "De kennisbank is even bezet; probeer het zo opnieuw."
 
 @pytest.fixture
 def busy_server(tmp_path: Path) -> Iterator[LiveServer]:
-    live = start_server(
-        tmp_path,
-        make_content_dir(tmp_path / "content"),
-        workers=2,
-        extra_env={"KB_DATABASE_BUSY_TIMEOUT": "1"},
-    )
-    try:
-        yield live
-    finally:
-        live.stop()
+    yield from _serve(tmp_path, 2, {"KB_DATABASE_BUSY_TIMEOUT": "1"})
 
 
 def test_a_locked_database_keeps_the_form_and_the_retry_is_stored_once(

@@ -71,7 +71,7 @@ def save_search():
         return refused
     form = SaveSearchForm()
     back = url_for("search.search_page") + "?" + follows.normalise_search(
-        _parsed(form.query.data or ""))
+        parse_qs(form.query.data or ""))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
@@ -85,10 +85,6 @@ def save_search():
         return redirect(back, code=303)
     flash(f"Zoekopdracht “{form.name.data.strip()}” bewaard.", "success")
     return redirect(url_for("follows.mine"), code=303)
-
-
-def _parsed(query: str) -> dict[str, list[str]]:
-    return parse_qs(query)
 
 
 @bp.post("/mijn-kennisbank/<int:follow_id>/e-mail")

@@ -93,13 +93,13 @@ def parse_request(default_per_page: int, max_per_page: int) -> SearchRequest:
     )
 
 
-def run(search: SearchRequest) -> tuple[engine.SearchResult, list[ArticleView]]:
+def run(search: SearchRequest, log: bool = True) -> tuple[engine.SearchResult, list[ArticleView]]:
     """Search, load the published rows in rank order (one query) and log the search."""
     result = engine.search(
         search.q, search.filters, SORT_KEYS[search.sort], search.page, search.per_page
     )
     articles = queries.cards_in_order(result.ids)
-    if search.q or search.filters:  # the bare /zoeken page is not a search
+    if log and (search.q or search.filters):  # the bare /zoeken page is not a search
         # A random key ties the clicks on these results to this search, and to nothing else.
         search.key = secrets.token_hex(16)
         corrected = result.suggestion if result.corrected else None
@@ -158,14 +158,13 @@ def feed():
     """Atom feed of any search: the same articles, in the same order, as the search page."""
     config = current_app.config
     search = parse_request(config["PER_PAGE"], config["SEARCH_MAX_PER_PAGE"])
-    result = engine.search(  # not logged: a feed reader's poll is not somebody searching
-        search.q, search.filters, SORT_KEYS[search.sort], search.page, search.per_page
-    )
+    # Not logged: a feed reader's poll is not somebody searching.
+    _result, articles = run(search, log=False)
     title = f"Zoeken: {search.q}" if search.q else "Zoeken"
     query = urlencode(search.args())
     page_path = url_for("search.search_page") + (f"?{query}" if query else "")
     feed_path = url_for("search.feed") + (f"?{query}" if query else "")
-    body = feeds.atom_feed(title, page_path, feed_path, queries.cards_in_order(result.ids))
+    body = feeds.atom_feed(title, page_path, feed_path, articles)
     return Response(body, content_type=feeds.MEDIA_TYPE)
 
 

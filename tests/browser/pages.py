@@ -78,7 +78,6 @@ class PageState:
     name: str
     role: str
     reach: Callable[[Page, Site], None]
-    statement: bool = False  # one of the statement pages (see STATEMENT_PAGES)
 
     def param(self) -> object:
         """This state as a pytest parameter, named for the page and state."""
@@ -139,10 +138,10 @@ def submit_complete_form(page: Page, site: Site) -> None:
 
 # The statement pages another branch adds; checked as soon as their routes exist.
 STATEMENT_PAGES = [
-    PageState("toegankelijkheid", "anonymous", visit("/toegankelijkheid"), statement=True),
-    PageState("privacy", "anonymous", visit("/privacy"), statement=True),
-    PageState("contact", "anonymous", visit("/contact"), statement=True),
-    PageState("over", "anonymous", visit("/over"), statement=True),
+    PageState("toegankelijkheid", "anonymous", visit("/toegankelijkheid")),
+    PageState("privacy", "anonymous", visit("/privacy")),
+    PageState("contact", "anonymous", visit("/contact")),
+    PageState("over", "anonymous", visit("/over")),
 ]
 
 # Following the network and the editors' tools around it.

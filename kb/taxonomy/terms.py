@@ -124,8 +124,9 @@ def merge(source: Theme, target: Theme, user: User) -> int:
     db.session.delete(source)
     db.session.flush()
     before["repointed"] = redirects.record_move("theme", source.slug, target.slug)
+    articles = f"{len(moved)} artikel{'' if len(moved) == 1 else 'en'}"
     history.record(user, "merge", "theme", f"Thema ‘{source.label}’ samengevoegd met "
-                   f"‘{target.label}’ ({len(moved)} artikelen)", before,
+                   f"‘{target.label}’ ({articles})", before,
                    {"target": state(subject, target)})  # fmt: skip
     _commit(subject, None, False)
     return len(moved)

@@ -158,8 +158,9 @@ def synonym(group_id: int | None):
         except TaxonomyError as error:
             _show_error(form, error)
         preview = taxonomy.preview(terms, group_id, form.probe.data or "")
-    elif row is not None and request.method == "GET":
-        preview = taxonomy.preview(list(row.terms), group_id, term)
+    elif request.method == "GET" and (row is not None or term):
+        # What the query searches on today: the starting point for the editor.
+        preview = taxonomy.preview(list(row.terms) if row else [term], group_id, term)
     status = 400 if form.errors or form.form_errors else 200
     return render_template("taxonomy/synonym.html", row=row, form=form, preview=preview,
                            action=ActionForm()), status  # fmt: skip

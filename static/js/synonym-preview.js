@@ -4,42 +4,33 @@
 (function () {
   "use strict";
 
-  function cell(tag, text, header) {
-    var node = document.createElement(tag);
-    node.className = header ? "utrecht-table__header-cell" : "utrecht-table__cell";
-    if (header === "col" || header === "row") node.scope = header;
-    node.textContent = text;
-    return node;
-  }
-
   function render(target, rows) {
     target.textContent = "";
     if (!rows.length) {
       var hint = document.createElement("p");
       hint.className = "utrecht-paragraph";
-      hint.textContent = "Vul termen in om te zien wat een zoekvraag dan ook vindt.";
+      hint.textContent = "Vul termen in om te zien waar een zoekvraag dan ook op zoekt.";
       target.appendChild(hint);
       return;
     }
-    var table = document.createElement("table");
-    table.className = "utrecht-table";
-    var head = table.createTHead();
-    head.className = "utrecht-table__header";
-    var top = head.insertRow();
-    top.className = "utrecht-table__row";
-    ["Wie zoekt op", "Zoekt nu ook op", "Zoekt na opslaan ook op"].forEach(function (text) {
-      top.appendChild(cell("th", text, "col"));
-    });
-    var body = table.createTBody();
-    body.className = "utrecht-table__body";
+    var list = document.createElement("ul");
+    list.className = "utrecht-unordered-list kb-synonym-preview";
     rows.forEach(function (row) {
-      var line = body.insertRow();
-      line.className = "utrecht-table__row";
-      line.appendChild(cell("th", row.query, "row"));
-      line.appendChild(cell("td", row.now.join(", ") || "—"));
-      line.appendChild(cell("td", "zoekt nu ook op: " + (row.after.join(", ") || "—")));
+      var item = document.createElement("li");
+      item.className = "utrecht-unordered-list__item";
+      var query = document.createElement("strong");
+      query.textContent = row.query;
+      var before = document.createElement("span");
+      before.className = "kb-meta";
+      before.textContent = "(Tot nu toe: " + (row.now.join(", ") || "alleen op zichzelf") + ".)";
+      item.appendChild(query);
+      item.appendChild(document.createTextNode(
+        row.after.length ? " zoekt nu ook op: " + row.after.join(", ") + ". "
+                         : " zoekt alleen op zichzelf. "));
+      item.appendChild(before);
+      list.appendChild(item);
     });
-    target.appendChild(table);
+    target.appendChild(list);
   }
 
   function start(form) {

@@ -7,23 +7,31 @@ commit), the real forms through the test client with CSRF.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
 from kb import search, taxonomy
+from kb.content import sync_content
 from kb.models import (
     Article,
+    Call,
+    Collection,
+    Follow,
     IndexChange,
     Region,
     SearchLog,
+    Submission,
     SynonymGroup,
     TaxonomyChange,
     Theme,
     db,
 )
 from tests.support.accounts import csrf, login, make_user
+from tests.support.app import build_app, load_content
 
 BASE = "/redactie/taxonomie"
 
@@ -378,3 +386,85 @@ def test_undo_of_an_added_theme_removes_it(app: Flask) -> None:
     _post(client, f"{BASE}/geschiedenis/{entry.id}/ongedaan")
     with app.app_context():
         assert taxonomy.find_theme("tijdelijk") is None
+
+
+# --- the files stay the portable form ---------------------------------------------------------
+
+
+def test_sync_loads_retired_flags_and_redirects_from_the_files(
+    app: Flask, content_dir: Path
+) -> None:
+    themes = content_dir / "taxonomy" / "themes.yml"
+    themes.write_text(
+        themes.read_text(encoding="utf-8").replace(
+            "- slug: monitoring\n", "- slug: monitoring\n  retired: true\n"
+        ),
+        encoding="utf-8",
+    )
+    (content_dir / "taxonomy" / "redirects.yml").write_text(
+        "- {kind: theme, from: meten-en-weten, to: monitoring}\n", encoding="utf-8"
+    )
+    load_content(app)
+    with app.app_context():
+        assert taxonomy.find_theme("monitoring").retired is True
+    response = app.test_client().get("/thema/meten-en-weten")
+    assert response.status_code == 301 and response.headers["Location"].endswith(
+        "/thema/monitoring"
+    )
+    (content_dir / "taxonomy" / "redirects.yml").write_text(
+        "- {kind: theme, from: oud, to: bestaat-niet}\n", encoding="utf-8"
+    )
+    with app.app_context():
+        _report, problems = sync_content(content_dir)
+    assert any("onbekende slug 'bestaat-niet'" in str(p) for p in problems)
+
+
+@pytest.mark.postgres
+def test_merge_rename_and_undo_on_postgresql(
+    postgres_url: str, tmp_path: Path, content_dir: Path
+) -> None:
+    app = build_app(tmp_path, content_dir, DATABASE_URL=postgres_url)
+    load_content(app)
+    client = _editor(app)
+    source = _theme_articles(app, "preventief-jeugdbeleid")
+    target = _theme_articles(app, "bestuurlijke-afspraken")
+    _post(client, f"{BASE}/thema/preventief-jeugdbeleid/samenvoegen",
+          **{"samenvoegen-target": "bestuurlijke-afspraken"})  # fmt: skip
+    _post(client, f"{BASE}/regio/almere", name="Almere", slug="almere-flevoland", lat="52,37",
+          lon="5,21")  # fmt: skip
+    assert client.get(f"{BASE}/").status_code == 200  # the grouped count query runs here
+    assert _found(app, theme=["bestuurlijke-afspraken"]) == _ids(app, source | target)
+    assert app.test_client().get("/regio/almere").status_code == 301
+    with app.app_context():
+        merge = db.session.scalar(select(TaxonomyChange).where(TaxonomyChange.action == "merge"))
+    _post(client, f"{BASE}/geschiedenis/{merge.id}/ongedaan")
+    assert _theme_articles(app, "preventief-jeugdbeleid") == source
+    assert _theme_articles(app, "bestuurlijke-afspraken") == target
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections before the server goes away
+
+
+def test_follows_calls_lists_and_open_submissions_follow_a_rename_and_a_merge(app: Flask) -> None:
+    member = make_user(app, role="member")
+    with app.app_context():
+        db.session.add_all([
+            Follow(user_id=member.id, kind="theme", target="monitoring", name="Monitoring"),
+            Follow(user_id=member.id, kind="theme", target="financiering", name="Geld"),
+            Follow(user_id=member.id, kind="theme", target="arbeidstoeleiding", name="Werk"),
+            Call(title="Oproep", theme_slug="monitoring"),
+            Collection(slug="lijst", title="Lijst", context_kind="theme", context_key="monitoring"),
+            Submission(token_hash="x" * 64, title="Inzending", status="submitted",
+                       themes=["monitoring", "financiering"]),
+        ])  # fmt: skip
+        db.session.commit()
+    client = _editor(app)
+    _post(client, f"{BASE}/thema/monitoring", label="Monitoring", slug="meten")
+    _post(client, f"{BASE}/thema/arbeidstoeleiding/samenvoegen",
+          **{"samenvoegen-target": "financiering"})  # fmt: skip
+    with app.app_context():
+        follows = set(db.session.scalars(select(Follow.target).where(Follow.user_id == member.id)))
+        assert follows == {"meten", "financiering"}  # the merged follow is not doubled
+        assert db.session.scalar(select(Call.theme_slug)) == "meten"
+        assert db.session.scalar(select(Collection.context_key)) == "meten"
+        assert db.session.scalar(select(Submission.themes)) == ["meten", "financiering"]

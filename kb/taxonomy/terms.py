@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from kb import publishing
 from kb.models import Theme, User, db
-from kb.taxonomy import history, redirects
+from kb.taxonomy import history, redirects, references
 from kb.taxonomy.vocab import (
     Subject,
     TaxonomyError,
@@ -39,6 +39,7 @@ def _set(subject: Subject, row: Any, data: dict[str, Any]) -> bool:
         check_slug(subject, new_slug, row)
         if subject.name != "advice":
             redirects.record_move(subject.name, row.slug, new_slug)
+            references.repoint(subject.name, row.slug, new_slug)
     for name in subject.fields:
         if name in data and name != "number":
             setattr(row, name, data[name])
@@ -124,6 +125,8 @@ def merge(source: Theme, target: Theme, user: User) -> int:
     db.session.delete(source)
     db.session.flush()
     before["repointed"] = redirects.record_move("theme", source.slug, target.slug)
+    # Follows, calls and lists move to the target for good: undoing the merge leaves them there.
+    references.repoint("theme", source.slug, target.slug)
     articles = f"{len(moved)} artikel{'' if len(moved) == 1 else 'en'}"
     history.record(user, "merge", "theme", f"Thema ‘{source.label}’ samengevoegd met "
                    f"‘{target.label}’ ({articles})", before,

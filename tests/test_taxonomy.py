@@ -468,3 +468,16 @@ def test_follows_calls_lists_and_open_submissions_follow_a_rename_and_a_merge(ap
         assert db.session.scalar(select(Call.theme_slug)) == "meten"
         assert db.session.scalar(select(Collection.context_key)) == "meten"
         assert db.session.scalar(select(Submission.themes)) == ["meten", "financiering"]
+
+
+def test_a_sector_rename_reaches_the_index_and_a_retire_can_be_undone(app: Flask) -> None:
+    client = _editor(app)
+    before = _found(app, sector=["po"])
+    assert before
+    _post(client, f"{BASE}/sector/po", label="Basisonderwijs", slug="basisonderwijs")
+    assert _found(app, sector=["basisonderwijs"]) == before and _found(app, sector=["po"]) == set()
+    _post(client, f"{BASE}/sector/basisonderwijs/uitfaseren")
+    with app.app_context():
+        entry = db.session.scalar(select(TaxonomyChange).where(TaxonomyChange.action == "retire"))
+    _post(client, f"{BASE}/geschiedenis/{entry.id}/ongedaan")
+    assert 'value="basisonderwijs"' in client.get("/voorbeeld-indienen").get_data(as_text=True)

@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
-from kb import publishing, queries, render, slugs
+from kb import formatting, publishing, queries, render, slugs
 from kb.models import Article, Region, Submission, SubmissionEvent, User, db, utcnow
-from kb.submissions import notifications, uploads
+from kb.submissions import notifications, uploads, versions
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,14 @@ OPEN = ("submitted", "returned")
 
 class TransitionError(Exception):
     """The submission is not (or no longer) in a state that allows this step."""
+
+
+class EditConflict(TransitionError):
+    """Someone changed the submission after the form was shown; carries the current version."""
+
+    def __init__(self, message: str, current_version: int) -> None:
+        super().__init__(message)
+        self.current_version = current_version
 
 
 def hash_token(token: str) -> str:
@@ -124,13 +133,70 @@ def _event(submission: Submission, action: str, actor: User | None, message: str
     )
 
 
-def _transition(submission: Submission, allowed: tuple[str, ...], target: str) -> None:
-    """Move to target only if the row is still in an allowed state (checked in the UPDATE)."""
+def state_of(submission: Submission) -> dict[str, Any]:
+    """Return the submission's fields as plain data (a kept version, the input of a diff)."""
+    data = {name: getattr(submission, name) for name in FIELD_LABELS if name != "region"}
+    data["region"] = submission.region.slug if submission.region else ""
+    data["themes"], data["sectors"] = list(data["themes"] or []), list(data["sectors"] or [])
+    data["advice"] = [int(n) for n in data["advice"] or []]
+    return data
+
+
+def typed_state(data: dict[str, Any]) -> dict[str, Any]:
+    """Return form data in the shape of state_of (to compare what was typed with a version)."""
+    state = {name: data.get(name) for name in FIELD_LABELS}
+    for name in FIELD_LABELS:
+        if name not in ("themes", "sectors", "advice"):
+            state[name] = (state[name] or "").strip()
+    state["themes"], state["sectors"] = list(state["themes"] or []), list(state["sectors"] or [])
+    state["advice"] = sorted(int(n) for n in state["advice"] or [])
+    return state
+
+
+def _conflict(submission_id: int) -> EditConflict:
+    """Describe who changed the submission since the form was shown (after a rollback)."""
+    current = db.session.get(Submission, submission_id)
+    db.session.refresh(current)
+    last = versions.latest(submission_id)
+    who = f" door {last.actor.name}" if last and last.actor else ""
+    when = f" ({formatting.local_datetime(last.created_at)})" if last else ""
+    return EditConflict(
+        f"Deze inzending is intussen gewijzigd{who}{when}, nadat u het formulier opende. "
+        "Er is niets overschreven.",
+        current.version,
+    )
+
+
+def _claim(submission: Submission, expected: int, **values: Any) -> None:
+    """Raise the version from expected by one in one UPDATE; EditConflict if it moved on."""
+    result = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.version == expected)
+        .values(version=expected + 1, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise _conflict(submission.id)
+    # The row already holds the new version: record it without making the object dirty.
+    set_committed_value(submission, "version", expected + 1)
+
+
+def _transition(
+    submission: Submission, allowed: tuple[str, ...], target: str, expected: int | None = None
+) -> None:
+    """Move to target only if the row is still in an allowed state (checked in the UPDATE).
+
+    With expected, the row must also still be at that version (the page the editor confirmed).
+    """
+    where = [Submission.id == submission.id, Submission.status.in_(allowed)]
+    if expected is not None:
+        where.append(Submission.version == expected)
     try:
         result = db.session.execute(
             update(Submission)
-            .where(Submission.id == submission.id, Submission.status.in_(allowed))
-            .values(status=target, updated_at=utcnow())
+            .where(*where)
+            .values(status=target, updated_at=utcnow(), version=Submission.version + 1)
             .execution_options(synchronize_session=False)
         )
     except OperationalError:
@@ -140,11 +206,16 @@ def _transition(submission: Submission, allowed: tuple[str, ...], target: str) -
         raise
     if result.rowcount != 1:
         db.session.rollback()
+        current = db.session.get(Submission, submission.id)
+        db.session.refresh(current)
+        if current.status in allowed:
+            raise _conflict(submission.id)
         raise TransitionError(
             "Deze stap kan niet meer: de inzending is intussen "
-            f"{STATUS_LABELS.get(db.session.get(Submission, submission.id).status, '?')}."
+            f"{STATUS_LABELS.get(current.status, '?')}."
         )
     submission.status = target
+    set_committed_value(submission, "version", (submission.version or 1) + 1)
 
 
 class DuplicateSubmission(Exception):
@@ -176,7 +247,7 @@ def create(
     """
     token = secrets.token_urlsafe(32)
     submission = Submission(token_hash=hash_token(token), status="submitted", consent=True,
-                            submitter=submitter, title="", call_id=call_id,
+                            submitter=submitter, title="", call_id=call_id, version=1,
                             idempotency_key=idempotency_key)  # fmt: skip
     apply_fields(submission, data)
     submission.created_at = submission.updated_at = utcnow()
@@ -196,6 +267,7 @@ def create(
     try:
         submission.attachments = rows
         _event(submission, "submitted", submitter)
+        versions.record(submission, state_of(submission), submitter, "Ingediend")
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -207,15 +279,26 @@ def create(
     return submission, token
 
 
-def edit(submission: Submission, editor: User, data: dict[str, Any]) -> list[str]:
-    """Save an editor's changes to an open submission; record and report which fields changed."""
+def edit(
+    submission: Submission, editor: User, data: dict[str, Any], expected_version: int | None = None
+) -> list[str]:
+    """Save an editor's changes to an open submission; record and report which fields changed.
+
+    expected_version is the version the editor's form was shown at: when another editor (or
+    the region) saved in between, nothing is written and EditConflict says so.
+    """
     if submission.status not in OPEN:
         raise TransitionError("Een gepubliceerde of afgewezen inzending is niet meer te bewerken.")
+    expected = submission.version if expected_version is None else expected_version
+    if submission.version != expected:
+        raise _conflict(submission.id)
     changed = apply_fields(submission, data)
     if not changed:
+        db.session.rollback()
         return []
-    submission.updated_at = utcnow()
+    _claim(submission, expected)
     _event(submission, "edited", editor, "Gewijzigd: " + ", ".join(changed))
+    versions.record(submission, state_of(submission), editor, "Gewijzigd: " + ", ".join(changed))
     db.session.commit()
     _notify(notifications.edited, submission, changed)
     return changed
@@ -244,6 +327,9 @@ def resubmit(
     if changed:
         message += "\n\n(Aangepast: " + ", ".join(changed) + ".)"
     _event(submission, "resubmitted", submission.submitter, message)
+    if changed:
+        versions.record(submission, state_of(submission), submission.submitter,
+                        "Aangevuld door de indiener: " + ", ".join(changed))  # fmt: skip
     try:
         db.session.commit()
     except Exception:
@@ -316,12 +402,15 @@ def as_article_state(submission: Submission) -> dict[str, Any]:
     }
 
 
-def publish(submission: Submission, editor: User) -> Article:
-    """Turn the submission into an ordinary published article, cited to its organisation."""
+def publish(submission: Submission, editor: User, expected_version: int | None = None) -> Article:
+    """Turn the submission into an ordinary published article, cited to its organisation.
+
+    expected_version is the version the editor confirmed: a change since then is a conflict.
+    """
     problems = publish_problems(submission)
     if problems:
         raise TransitionError(" ".join(problems))
-    _transition(submission, OPEN, "published")
+    _transition(submission, OPEN, "published", expected_version)
     article = publishing.create_article(
         unique_slug(submission.title), "submission", as_article_state(submission)
     )

@@ -1,0 +1,113 @@
+"""Differences between two saved states (submission versions, article revisions), for people.
+
+Text fields are compared line by line with difflib, and a changed line word by word, so an
+editor sees what changed inside a paragraph. Taxonomy fields show labels (theme names, region
+names, advice titles) instead of slugs, as what was removed, added and kept.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb import queries
+
+# Field name -> the facet whose labels it holds.
+TAXONOMY_FIELDS = {
+    "themes": "theme",
+    "sectors": "sector",
+    "regions": "region",
+    "region": "region",
+    "advice": "advice",
+    "kind": "kind",
+}
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass
+class Piece:
+    """A run of text that is the same in both states, only in the old one or only in the new."""
+
+    op: str  # "same", "removed" or "added"
+    text: str
+
+
+@dataclass
+class FieldDiff:
+    """How one field differs: lines of pieces for text, label sets for taxonomy."""
+
+    name: str
+    label: str
+    lines: list[tuple[str, list[Piece]]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    @property
+    def is_taxonomy(self) -> bool:
+        """Tell whether this field holds taxonomy labels (shown as removed/added/kept)."""
+        return self.name in TAXONOMY_FIELDS
+
+
+def labels(name: str, value: Any) -> list[str]:
+    """Return the labels of a taxonomy field's value, in its order (unknown slugs as they are)."""
+    names = queries.facet_labels()[TAXONOMY_FIELDS[name]]
+    values = value if isinstance(value, list | tuple) else ([value] if value else [])
+    return [names.get(str(v), str(v)) for v in values]
+
+
+def _words(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
+    """Return the pieces of a changed line pair: the old line's and the new line's."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    before: list[Piece] = []
+    after: list[Piece] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            before.append(Piece("same", "".join(a[i1:i2])))
+            after.append(Piece("same", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            before.append(Piece("removed", "".join(a[i1:i2])))
+        if j2 > j1:
+            after.append(Piece("added", "".join(b[j1:j2])))
+    return before, after
+
+
+def text_lines(old: str, new: str) -> list[tuple[str, list[Piece]]]:
+    """Return an inline diff: (op, pieces) per line, op "same", "removed" or "added"."""
+    a, b = (old or "").splitlines(), (new or "").splitlines()
+    lines: list[tuple[str, list[Piece]]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines.extend(("same", [Piece("same", line)]) for line in a[i1:i2])
+        elif op == "replace" and i2 - i1 == j2 - j1:
+            for old_line, new_line in zip(a[i1:i2], b[j1:j2], strict=True):
+                before, after = _words(old_line, new_line)
+                lines.extend((("removed", before), ("added", after)))
+        else:
+            lines.extend(("removed", [Piece("removed", line)]) for line in a[i1:i2])
+            lines.extend(("added", [Piece("added", line)]) for line in b[j1:j2])
+    return lines
+
+
+def compare(
+    before: dict[str, Any], after: dict[str, Any], fields: list[tuple[str, str]]
+) -> list[FieldDiff]:
+    """Return the fields (name, label) whose values differ between two states, in that order."""
+    diffs = []
+    for name, label in fields:
+        old, new = before.get(name), after.get(name)
+        if old == new or (not old and not new):
+            continue
+        item = FieldDiff(name, label)
+        if name in TAXONOMY_FIELDS:
+            old_labels, new_labels = labels(name, old), labels(name, new)
+            item.removed = [x for x in old_labels if x not in new_labels]
+            item.added = [x for x in new_labels if x not in old_labels]
+            item.kept = [x for x in new_labels if x in old_labels]
+        else:
+            item.lines = text_lines(str(old or ""), str(new or ""))
+        diffs.append(item)
+    return diffs

@@ -72,7 +72,20 @@ def _words(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
             before.append(Piece("removed", "".join(a[i1:i2])))
         if j2 > j1:
             after.append(Piece("added", "".join(b[j1:j2])))
-    return before, after
+    return _merge(before), _merge(after)
+
+
+def _merge(pieces: list[Piece]) -> list[Piece]:
+    """Join neighbouring pieces of one kind, and the spaces between two changed words."""
+    out: list[Piece] = []
+    for index, piece in enumerate(pieces):
+        following = pieces[index + 1].op if index + 1 < len(pieces) else None
+        gap = piece.op == "same" and piece.text.isspace() and following == out[-1].op if out else 0
+        if out and (piece.op == out[-1].op or gap):
+            out[-1].text += piece.text
+        else:
+            out.append(Piece(piece.op, piece.text))
+    return out
 
 
 def text_lines(old: str, new: str) -> list[tuple[str, list[Piece]]]:

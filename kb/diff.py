@@ -80,8 +80,9 @@ def _merge(pieces: list[Piece]) -> list[Piece]:
     out: list[Piece] = []
     for index, piece in enumerate(pieces):
         following = pieces[index + 1].op if index + 1 < len(pieces) else None
-        gap = piece.op == "same" and piece.text.isspace() and following == out[-1].op if out else 0
-        if out and (piece.op == out[-1].op or gap):
+        last = out[-1].op if out else None
+        gap = piece.op == "same" and piece.text.isspace() and following == last
+        if last is not None and (piece.op == last or gap):
             out[-1].text += piece.text
         else:
             out.append(Piece(piece.op, piece.text))

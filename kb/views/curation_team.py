@@ -50,7 +50,9 @@ def review_context(submission: Submission, **forms: Any) -> dict[str, Any]:
         "conflict": forms.get("conflict") is not None,
         "conflict_diffs": diff.compare(
             submissions.state_of(submission), forms["conflict"], field_labels()
-        ) if forms.get("conflict") is not None else [],
+        )
+        if forms.get("conflict") is not None
+        else [],
         "attachment_form": ActionForm(formdata=None),
         "type_label": submissions.type_label,
         "readable_size": submissions.readable_size,

@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -184,6 +191,8 @@ class ArticleEditForm(KBForm):
         "Wat veranderde u? (voor de versiegeschiedenis)", 300, required=False,
         what="de toelichting op de wijziging",
     )  # fmt: skip
+    # The checksum of the article as the form was shown (optimistic locking).
+    base = HiddenField()
 
     def validate_title(self, field: StringField) -> None:
         no_line_breaks(self, field)

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from kb.models import Submission, SubmissionVersion, User, db
+from kb.models import Article, Submission, SubmissionVersion, User, db
 from tests.support.accounts import (
     CSRF,
     PDF_BYTES,
@@ -340,3 +340,55 @@ def test_attachments_on_the_review_page_say_what_the_submitter_chose(
         submission_id = db.session.scalar(select(func.max(Submission.id)))
     page = eva[0].get(f"/redactie/inzending/{submission_id}").get_data(as_text=True)
     assert "openbaar.pdf" in page and "bij het artikel publiceren" in page
+
+
+# --- published articles: the same protection and the same diff -------------------------------
+
+ARTICLE = "/redactie/artikelen/oogo-test"
+BASE = re.compile(r'name="base" type="hidden" value="(\w+)"')
+
+
+def _article_data(app: Flask, page: str, **changes: object) -> dict[str, object]:
+    """The article edit form as shown on page (its token and checksum), with changes."""
+    with app.app_context():
+        article = db.session.scalar(select(Article).where(Article.slug == "oogo-test"))
+        data: dict[str, object] = {
+            "title": article.title, "kind": article.kind.slug, "summary": article.summary,
+            "body_md": article.body_md, "reference_date": article.reference_date,
+            "themes": [t.slug for t in article.themes],
+            "regions": [r.slug for r in article.regions],
+        }  # fmt: skip
+    data["csrf_token"] = CSRF.search(page).group(1)
+    data["base"] = BASE.search(page).group(1)
+    data.update(changes)
+    return data
+
+
+def test_two_editors_save_the_same_article_one_wins_the_other_keeps_her_text(
+    app: Flask, eva: tuple[FlaskClient, User], bram: tuple[FlaskClient, User]
+) -> None:
+    eva_page = eva[0].get(ARTICLE).get_data(as_text=True)
+    bram_page = bram[0].get(ARTICLE).get_data(as_text=True)
+    first = eva[0].post(ARTICLE, data=_article_data(app, eva_page, title="OOGO volgens Eva"))
+    assert first.status_code == 303
+    second = bram[0].post(ARTICLE, data=_article_data(app, bram_page, title="OOGO volgens Bram"))
+    assert second.status_code == 409
+    html = second.get_data(as_text=True)
+    assert "dit artikel is intussen door iemand anders gewijzigd" in html
+    assert 'value="OOGO volgens Bram"' in html
+    with app.app_context():
+        assert db.session.scalar(select(Article.title).where(Article.slug == "oogo-test")) == (
+            "OOGO volgens Eva"
+        )
+    again = bram[0].post(ARTICLE, data=_article_data(app, html, title="OOGO volgens Bram"))
+    assert again.status_code == 303
+
+
+def test_article_revisions_compare_with_labels(app: Flask, eva: tuple[FlaskClient, User]) -> None:
+    page = eva[0].get(ARTICLE).get_data(as_text=True)
+    data = _article_data(app, page, title="OOGO, nieuw", themes=["financiering"])
+    assert eva[0].post(ARTICLE, data=data).status_code == 303
+    html = eva[0].get(f"{ARTICLE}/versies/vergelijk").get_data(as_text=True)
+    assert "Huidige versie" in html and "<ins>Financiering en poreuze randen</ins>" in html
+    assert "<ins>OOGO, nieuw</ins>" in html or "<ins>, nieuw</ins>" in html
+    assert eva[0].get(f"{ARTICLE}/versies/vergelijk?van=999").status_code == 404

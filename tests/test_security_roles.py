@@ -45,6 +45,7 @@ ROUTES = [
     ("POST", "/redactie/artikelen/{slug}", "editor"),
     ("GET", "/redactie/artikelen/{slug}/versies", "editor"),
     ("GET", "/redactie/artikelen/{slug}/versies/{revision}", "editor"),
+    ("GET", "/redactie/artikelen/{slug}/versies/vergelijk", "editor"),
     ("POST", "/redactie/artikelen/{slug}/versies/{revision}/herstellen", "editor"),
     ("POST", "/redactie/artikelen/{slug}/status", "editor"),
     ("GET", "/redactie/zoekanalyse/", "editor"),

@@ -180,6 +180,8 @@ REVIEW_PAGES = [
     PageState("editor-my-work", "editor", visit("/redactie/mijn-werk")),
     PageState("editor-submission-versions", "editor", visit_below("review", "/versies")),
     PageState("editor-publish-confirm", "editor", visit_below("review", "/publiceren")),
+    PageState("editor-revision-compare", "editor",
+              visit(f"/redactie/artikelen/{EDITED_ARTICLE}/versies/vergelijk")),
 ]
 
 PAGE_STATES = [

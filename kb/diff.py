@@ -24,6 +24,8 @@ TAXONOMY_FIELDS = {
     "kind": "kind",
 }
 _WORDS = re.compile(r"\s+|[^\s]+")
+# Unchanged lines shown around a change; longer unchanged runs fold into one "skip" line.
+CONTEXT = 2
 
 
 @dataclass
@@ -89,8 +91,36 @@ def _merge(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
+def _normalised(text: str) -> str:
+    """Return text with its line endings unified (a browser sends CRLF) and ends stripped."""
+    return "\n".join(line.rstrip() for line in (text or "").splitlines()).strip()
+
+
+def _fold(lines: list[tuple[str, list[Piece]]]) -> list[tuple[str, list[Piece]]]:
+    """Keep CONTEXT unchanged lines around each change; fold longer unchanged runs."""
+    changed = [i for i, (op, _) in enumerate(lines) if op != "same"]
+    keep = {j for i in changed for j in range(i - CONTEXT, i + CONTEXT + 1)}
+    out: list[tuple[str, list[Piece]]] = []
+    skipped = 0
+
+    def skip(count: int) -> tuple[str, list[Piece]]:
+        return ("skip", [Piece("same", f"… {count} ongewijzigde regel{'s' if count > 1 else ''}")])
+
+    for index, line in enumerate(lines):
+        if index in keep:
+            if skipped:
+                out.append(skip(skipped))
+                skipped = 0
+            out.append(line)
+        else:
+            skipped += 1
+    if skipped:
+        out.append(skip(skipped))
+    return out
+
+
 def text_lines(old: str, new: str) -> list[tuple[str, list[Piece]]]:
-    """Return an inline diff: (op, pieces) per line, op "same", "removed" or "added"."""
+    """Return an inline diff: (op, pieces) per line, op "same", "removed", "added" or "skip"."""
     a, b = (old or "").splitlines(), (new or "").splitlines()
     lines: list[tuple[str, list[Piece]]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -103,7 +133,7 @@ def text_lines(old: str, new: str) -> list[tuple[str, list[Piece]]]:
         else:
             lines.extend(("removed", [Piece("removed", line)]) for line in a[i1:i2])
             lines.extend(("added", [Piece("added", line)]) for line in b[j1:j2])
-    return lines
+    return _fold(lines)
 
 
 def compare(
@@ -122,6 +152,9 @@ def compare(
             item.added = [x for x in new_labels if x not in old_labels]
             item.kept = [x for x in new_labels if x in old_labels]
         else:
-            item.lines = text_lines(str(old or ""), str(new or ""))
+            before_text, after_text = _normalised(str(old or "")), _normalised(str(new or ""))
+            if before_text == after_text:
+                continue  # only line endings or trailing spaces differ
+            item.lines = text_lines(before_text, after_text)
         diffs.append(item)
     return diffs

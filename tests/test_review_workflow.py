@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from kb import diff
 from kb.models import Article, Submission, SubmissionVersion, User, db
 from tests.support.accounts import (
     CSRF,
@@ -392,3 +393,15 @@ def test_article_revisions_compare_with_labels(app: Flask, eva: tuple[FlaskClien
     assert "Huidige versie" in html and "<ins>Financiering en poreuze randen</ins>" in html
     assert "<ins>OOGO, nieuw</ins>" in html or "<ins>, nieuw</ins>" in html
     assert eva[0].get(f"{ARTICLE}/versies/vergelijk?van=999").status_code == 404
+
+
+def test_long_unchanged_text_folds_around_a_change_and_line_endings_do_not_count() -> None:
+    old = "\n".join(f"regel {n}" for n in range(10))
+    new = old.replace("regel 5", "regel vijf")
+    ops = [op for op, _ in diff.text_lines(old, new)]
+    assert ops == ["skip", "same", "same", "removed", "added", "same", "same", "skip"]
+    assert diff.text_lines(old, new)[0][1][0].text == "… 3 ongewijzigde regels"
+    fields = [("body_md", "Tekst")]
+    assert (
+        diff.compare({"body_md": old}, {"body_md": old.replace("\n", "\r\n") + " "}, fields) == []
+    )

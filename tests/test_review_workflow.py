@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import downgrade
 from sqlalchemy import func, select
 
 from kb import diff
@@ -26,7 +27,7 @@ from tests.support.accounts import (
     submit,
     valid_submission,
 )
-from tests.support.app import make_app
+from tests.support.app import build_app, load_content, make_app
 from tests.support.mail import Mailbox, body, mail_config
 
 SECRET = "Alleen-voor-de-redactie-7431"
@@ -405,3 +406,37 @@ def test_long_unchanged_text_folds_around_a_change_and_line_endings_do_not_count
     assert (
         diff.compare({"body_md": old}, {"body_md": old.replace("\n", "\r\n") + " "}, fields) == []
     )
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_second_save_conflicts_and_a_confirmed_file_is_served(
+    postgres_url: str, tmp_path: Path, content_dir: Path
+) -> None:
+    app = build_app(tmp_path, content_dir, DATABASE_URL=postgres_url)
+    load_content(app)
+    try:
+        submit(app.test_client(), valid_submission(attachments_public="y"),
+               [(PDF_BYTES, "werkwijze.pdf")])  # fmt: skip
+        eva, bram = _editor(app, "Eva Redacteur")[0], _editor(app, "Bram Redacteur")[0]
+        with app.app_context():
+            submission_id = db.session.scalar(select(func.max(Submission.id)))
+        review = f"/redactie/inzending/{submission_id}"
+        eva_page, bram_page = eva.get(review).get_data(as_text=True), bram.get(review).text
+        assert eva.post(review, data=_edit_data(eva_page, lessons="Eva.")).status_code == 303
+        assert bram.post(review, data=_edit_data(bram_page, lessons="Bram.")).status_code == 409
+        with app.app_context():
+            attachment = db.session.get(Submission, submission_id).attachments[0].id
+        eva.post(f"{review}/bijlagen", data={"csrf_token": csrf(eva, review),
+                                             "publiceer_bijlage": str(attachment)})  # fmt: skip
+        assert publish(eva, submission_id).status_code == 303
+        with app.app_context():
+            slug = db.session.get(Submission, submission_id).article.slug
+        download = app.test_client().get(f"/artikel/{slug}/bijlage/{attachment}")
+        assert download.status_code == 200 and download.data == PDF_BYTES
+        download.close()
+        assert "werkwijze.pdf" in app.test_client().get(f"/artikel/{slug}").text
+    finally:
+        with app.app_context():
+            downgrade(revision="base")
+            db.session.remove()
+            db.engine.dispose()

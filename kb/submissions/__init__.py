@@ -5,7 +5,9 @@ then mails), `forms` (the region's and the editor's forms), `uploads` (attachmen
 held while the form is open, served privately; with `intake`, which caps them while they stream
 in, and `pending`, the capped area that holds them), `notifications` (the Dutch e-mails) and
 `similar` ("Lijkt op": published articles like the typed text), `team` (assignment, editors'
-comments, attachments confirmed for publication) and `versions` (the kept versions of the fields).
+comments, attachments confirmed for publication), `versions` (the kept versions of the fields
+and the version check that stops two editors overwriting each other) and `vocabulary` (the
+statuses, steps and field names, and the workflow's errors).
 """
 
 from kb.submissions.forms import (
@@ -41,16 +43,18 @@ from kb.submissions.uploads import (
     readable_size,
     type_label,
 )
-from kb.submissions.versions import history
-from kb.submissions.workflow import (
+from kb.submissions.versions import history, state_of, typed_state
+from kb.submissions.vocabulary import (
     ACTION_LABELS,
     FIELD_LABELS,
     OPEN,
     SECTIONS,
     STATUS_LABELS,
-    DuplicateSubmission,
     EditConflict,
     TransitionError,
+)
+from kb.submissions.workflow import (
+    DuplicateSubmission,
     by_idempotency_key,
     by_token,
     create,
@@ -61,8 +65,6 @@ from kb.submissions.workflow import (
     rendered_sections,
     resubmit,
     send_back,
-    state_of,
-    typed_state,
 )
 
 __all__ = [

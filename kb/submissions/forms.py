@@ -19,7 +19,7 @@ from kb.forms import (
     themes_between_1_and_5,
 )
 from kb.models import Submission
-from kb.submissions.workflow import FIELD_LABELS
+from kb.submissions.vocabulary import FIELD_LABELS
 
 
 class SubmissionFields(KBForm):

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from kb import formatting
 from kb.models import Submission, SubmissionVersion, User, db, utcnow
+from kb.submissions.vocabulary import FIELD_LABELS, EditConflict
 
 
 def record(submission: Submission, state: dict[str, Any], actor: User | None, note: str) -> None:
@@ -48,3 +51,52 @@ def latest(submission_id: int) -> SubmissionVersion | None:
         .order_by(SubmissionVersion.number.desc())
         .limit(1)
     )
+
+
+def state_of(submission: Submission) -> dict[str, Any]:
+    """Return the submission's fields as plain data (a kept version, the input of a diff)."""
+    data = {name: getattr(submission, name) for name in FIELD_LABELS if name != "region"}
+    data["region"] = submission.region.slug if submission.region else ""
+    data["themes"], data["sectors"] = list(data["themes"] or []), list(data["sectors"] or [])
+    data["advice"] = [int(n) for n in data["advice"] or []]
+    return data
+
+
+def typed_state(data: dict[str, Any]) -> dict[str, Any]:
+    """Return form data in the shape of state_of (to compare what was typed with a version)."""
+    state = {name: data.get(name) for name in FIELD_LABELS}
+    for name in FIELD_LABELS:
+        if name not in ("themes", "sectors", "advice"):
+            state[name] = (state[name] or "").strip()
+    state["themes"], state["sectors"] = list(state["themes"] or []), list(state["sectors"] or [])
+    state["advice"] = sorted(int(n) for n in state["advice"] or [])
+    return state
+
+
+def conflict(submission_id: int) -> EditConflict:
+    """Describe who changed the submission since the form was shown (after a rollback)."""
+    current = db.session.get(Submission, submission_id)
+    db.session.refresh(current)
+    last = latest(submission_id)
+    who = f" door {last.actor.name}" if last and last.actor else ""
+    when = f" ({formatting.local_datetime(last.created_at)})" if last else ""
+    return EditConflict(
+        f"Deze inzending is intussen gewijzigd{who}{when}, nadat u het formulier opende. "
+        "Er is niets overschreven.",
+        current.version,
+    )
+
+
+def claim(submission: Submission, expected: int, **values: Any) -> None:
+    """Raise the version from expected by one in one UPDATE; EditConflict if it moved on."""
+    result = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.version == expected)
+        .values(version=expected + 1, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise conflict(submission.id)
+    # The row already holds the new version: record it without making the object dirty.
+    set_committed_value(submission, "version", expected + 1)

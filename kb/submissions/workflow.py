@@ -17,64 +17,19 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from kb import formatting, publishing, queries, render, slugs
+from kb import publishing, queries, render, slugs
 from kb.models import Article, Region, Submission, SubmissionEvent, User, db, utcnow
 from kb.submissions import notifications, uploads, versions
+from kb.submissions.versions import state_of
+from kb.submissions.vocabulary import (
+    FIELD_LABELS,
+    OPEN,
+    SECTIONS,
+    STATUS_LABELS,
+    TransitionError,
+)
 
 log = logging.getLogger(__name__)
-
-STATUS_LABELS = {
-    "submitted": "ingediend",
-    "returned": "teruggestuurd met een vraag",
-    "published": "gepubliceerd",
-    "rejected": "afgewezen",
-}
-ACTION_LABELS = {
-    "submitted": "Ingediend",
-    "resubmitted": "Aangevuld en opnieuw ingediend",
-    "edited": "Bewerkt door de redactie",
-    "returned": "Teruggestuurd met een vraag",
-    "published": "Gepubliceerd",
-    "rejected": "Afgewezen",
-}
-FIELD_LABELS = {
-    "title": "titel",
-    "region": "regio",
-    "summary": "samenvatting",
-    "background": "aanleiding",
-    "approach": "aanpak",
-    "results": "resultaten",
-    "lessons": "lessen",
-    "partners": "betrokken partners",
-    "themes": "thema's",
-    "advice": "adviezen",
-    "sectors": "sectoren",
-    "contact_name": "contactpersoon",
-    "contact_email": "e-mailadres contactpersoon",
-    "organisation": "organisatie",
-}
-# The practice-example sections, in the order of the kind's required_sections.
-SECTIONS = (
-    ("Aanleiding", "background"),
-    ("Aanpak", "approach"),
-    ("Resultaten", "results"),
-    ("Lessen", "lessons"),
-    ("Betrokken partners", "partners"),
-)
-OPEN = ("submitted", "returned")
-
-
-class TransitionError(Exception):
-    """The submission is not (or no longer) in a state that allows this step."""
-
-
-class EditConflict(TransitionError):
-    """Someone changed the submission after the form was shown; carries the current version."""
-
-    def __init__(self, message: str, current_version: int) -> None:
-        super().__init__(message)
-        self.current_version = current_version
-
 
 def hash_token(token: str) -> str:
     """Return the SHA-256 of a status token: the only form in which it is stored."""
@@ -133,55 +88,6 @@ def _event(submission: Submission, action: str, actor: User | None, message: str
     )
 
 
-def state_of(submission: Submission) -> dict[str, Any]:
-    """Return the submission's fields as plain data (a kept version, the input of a diff)."""
-    data = {name: getattr(submission, name) for name in FIELD_LABELS if name != "region"}
-    data["region"] = submission.region.slug if submission.region else ""
-    data["themes"], data["sectors"] = list(data["themes"] or []), list(data["sectors"] or [])
-    data["advice"] = [int(n) for n in data["advice"] or []]
-    return data
-
-
-def typed_state(data: dict[str, Any]) -> dict[str, Any]:
-    """Return form data in the shape of state_of (to compare what was typed with a version)."""
-    state = {name: data.get(name) for name in FIELD_LABELS}
-    for name in FIELD_LABELS:
-        if name not in ("themes", "sectors", "advice"):
-            state[name] = (state[name] or "").strip()
-    state["themes"], state["sectors"] = list(state["themes"] or []), list(state["sectors"] or [])
-    state["advice"] = sorted(int(n) for n in state["advice"] or [])
-    return state
-
-
-def _conflict(submission_id: int) -> EditConflict:
-    """Describe who changed the submission since the form was shown (after a rollback)."""
-    current = db.session.get(Submission, submission_id)
-    db.session.refresh(current)
-    last = versions.latest(submission_id)
-    who = f" door {last.actor.name}" if last and last.actor else ""
-    when = f" ({formatting.local_datetime(last.created_at)})" if last else ""
-    return EditConflict(
-        f"Deze inzending is intussen gewijzigd{who}{when}, nadat u het formulier opende. "
-        "Er is niets overschreven.",
-        current.version,
-    )
-
-
-def _claim(submission: Submission, expected: int, **values: Any) -> None:
-    """Raise the version from expected by one in one UPDATE; EditConflict if it moved on."""
-    result = db.session.execute(
-        update(Submission)
-        .where(Submission.id == submission.id, Submission.version == expected)
-        .values(version=expected + 1, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise _conflict(submission.id)
-    # The row already holds the new version: record it without making the object dirty.
-    set_committed_value(submission, "version", expected + 1)
-
-
 def _transition(
     submission: Submission, allowed: tuple[str, ...], target: str, expected: int | None = None
 ) -> None:
@@ -209,7 +115,7 @@ def _transition(
         current = db.session.get(Submission, submission.id)
         db.session.refresh(current)
         if current.status in allowed:
-            raise _conflict(submission.id)
+            raise versions.conflict(submission.id)
         raise TransitionError(
             "Deze stap kan niet meer: de inzending is intussen "
             f"{STATUS_LABELS.get(current.status, '?')}."
@@ -291,12 +197,12 @@ def edit(
         raise TransitionError("Een gepubliceerde of afgewezen inzending is niet meer te bewerken.")
     expected = submission.version if expected_version is None else expected_version
     if submission.version != expected:
-        raise _conflict(submission.id)
+        raise versions.conflict(submission.id)
     changed = apply_fields(submission, data)
     if not changed:
         db.session.rollback()
         return []
-    _claim(submission, expected)
+    versions.claim(submission, expected)
     _event(submission, "edited", editor, "Gewijzigd: " + ", ".join(changed))
     versions.record(submission, state_of(submission), editor, "Gewijzigd: " + ", ".join(changed))
     db.session.commit()

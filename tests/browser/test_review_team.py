@@ -162,3 +162,41 @@ def test_assign_comment_diff_publish_with_confirmation_and_download(
     download = info.value
     assert download.suggested_filename == "werkwijze.pdf"
     assert Path(download.path()).read_bytes() == PDF_BYTES
+
+
+def test_two_editors_save_at_once_one_wins_the_other_sees_the_conflict_with_her_text(
+    server: LiveServer, page: Page, editor_page: Page, browser: Browser, tmp_path: Path
+) -> None:
+    _submit(page, server, tmp_path)
+    eva = editor_page
+    bram_context = browser.new_context(locale="nl-NL")
+    bram = bram_context.new_page()
+    try:
+        _log_in(eva, server, "eva@kennisbank.test")
+        _log_in(bram, server, "bram@kennisbank.test")
+        # Both open the same submission and type in the same field.
+        for editor in (eva, bram):
+            editor.get_by_role("link", name=TITLE).click()
+        eva.get_by_label("Lessen", exact=True).fill("Eva: begin bij de ouders.")
+        bram.get_by_label("Lessen", exact=True).fill("Bram: begin bij de scholen.")
+        eva.get_by_role("button", name="Wijzigingen opslaan").click()
+        expect(eva.locator(".flash")).to_contain_text("Opgeslagen: lessen")
+        bram.get_by_role("button", name="Wijzigingen opslaan").click()
+
+        alert = bram.get_by_role("alert")
+        expect(alert).to_contain_text("intussen gewijzigd door Eva Redacteur")
+        expect(bram.get_by_label("Lessen", exact=True)).to_have_value("Bram: begin bij de scholen.")
+        conflict = bram.get_by_role("region", name="Uw tekst vergeleken met de huidige versie")
+        expect(conflict.locator(".kb-diff__line--removed")).to_contain_text(
+            "Eva: begin bij de ouders."
+        )
+        expect(conflict.locator(".kb-diff__line--added")).to_contain_text(
+            "Bram: begin bij de scholen."
+        )
+        # Eva's text stands until Bram, having seen it, saves again on purpose.
+        expect(bram.locator(".kb-preview")).to_contain_text("Eva: begin bij de ouders.")
+        bram.get_by_role("button", name="Wijzigingen opslaan").click()
+        expect(bram.locator(".flash")).to_contain_text("Opgeslagen: lessen")
+        expect(bram.locator(".kb-preview")).to_contain_text("Bram: begin bij de scholen.")
+    finally:
+        bram_context.close()

@@ -110,7 +110,8 @@ def confirm_attachments(submission_id: int):
     chosen = {int(v) for v in request.form.getlist("publiceer_bijlage") if v.isdigit()}
     confirmed = submissions.confirm_attachments(submission, chosen)
     flash(f"Bijlagen bij het artikel: {len(confirmed)} bevestigd.", "success")
-    return redirect(url_for("curation.review", submission_id=submission_id) + "#bijlagen-kop", 303)
+    url = url_for("curation.review", submission_id=submission_id)
+    return redirect(url + "#bijlagen-kop", code=303)
 
 
 @bp.get("/inzending/<int:submission_id>/versies")

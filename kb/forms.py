@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -52,15 +59,29 @@ class ActionForm(KBForm):
     """A form with only the CSRF token: for buttons that change state."""
 
 
-class MessageForm(KBForm):
-    """A required message: the question when sending back, the reason when rejecting."""
-
-    message = TextAreaField(
-        "Bericht",
+def _message(label: str, missing: str, what: str) -> TextAreaField:
+    return TextAreaField(
+        label,
         validators=[
-            DataRequired("Schrijf een bericht voor de indiener."),
-            Length(max=5000, message="Maak het bericht korter: hoogstens 5000 tekens."),
+            DataRequired(missing),
+            Length(max=5000, message=f"Maak {what} korter: hoogstens 5000 tekens."),
         ],
+    )
+
+
+class QuestionForm(KBForm):
+    """The editor's question when sending a submission back (the submitter reads it)."""
+
+    message = _message("Uw vraag aan de indiener", "Schrijf uw vraag aan de indiener.", "uw vraag")
+
+
+class ReasonForm(KBForm):
+    """The editor's reason when rejecting a submission (the submitter reads it)."""
+
+    message = _message(
+        "Reden van afwijzing (voor de indiener)",
+        "Schrijf de reden van afwijzing voor de indiener.",
+        "de reden",
     )
 
 
@@ -170,6 +191,8 @@ class ArticleEditForm(KBForm):
         "Wat veranderde u? (voor de versiegeschiedenis)", 300, required=False,
         what="de toelichting op de wijziging",
     )  # fmt: skip
+    # The checksum of the article as the form was shown (optimistic locking).
+    base = HiddenField()
 
     def validate_title(self, field: StringField) -> None:
         no_line_breaks(self, field)

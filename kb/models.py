@@ -374,9 +374,15 @@ class Submission(db.Model):
     # The key the form carried (made when it was shown): a reload, double click or retried
     # request with the same key stores nothing new. Unique in the database, not just checked.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # Raised by every change (optimistic locking): a form carries the version it was shown at,
+    # and a save against an older version is refused as a conflict instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # The editor who took this submission on ("Mijn werk").
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     region: Mapped[Region | None] = relationship()
-    submitter: Mapped[User | None] = relationship()
+    submitter: Mapped[User | None] = relationship(foreign_keys=[submitter_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     article: Mapped[Article | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="submission", cascade="all, delete-orphan"
@@ -419,8 +425,45 @@ class Attachment(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The submitter allows publication; the editor confirms it. Only with both, and only while
+    # the article is published, is the file a public download.
+    may_publish: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     submission: Mapped[Submission] = relationship(back_populates="attachments")
+
+
+class SubmissionComment(db.Model):
+    """A note between editors on a submission; never shown or sent to the submitter."""
+
+    __tablename__ = "submission_comment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class SubmissionVersion(db.Model):
+    """The submission's fields as they were after one change (sent in, edited, resubmitted)."""
+
+    __tablename__ = "submission_version"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "number", name="uq_submission_version_number"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
 
 
 # --- search ---------------------------------------------------------------------------------

@@ -21,10 +21,12 @@ from kb.models import (
     Advice,
     Article,
     ArticleLink,
+    Attachment,
     Kind,
     Region,
     Sector,
     Source,
+    Submission,
     SynonymGroup,
     Theme,
     article_advice,
@@ -506,10 +508,30 @@ def _load_article_page(slug: str) -> ArticlePage | None:
         sectors=_resolve(cat, "sector", (s.id for s in item.sectors)),
         citations=[plain(c, source=plain(c.source) if c.source else None) for c in item.citations],
         links=[plain(link) for link in item.links],
+        downloads=[plain(a) for a in db.session.scalars(_downloads(article_id=item.id))],
     )
     portraits = region_portraits()
     shown = [(r, portraits.get(r.id)) for r in view.regions if r.slug not in NO_PORTRAIT]
     return ArticlePage(view, shown, related_articles(view))
+
+
+def _downloads(article_id: int | None = None, slug: str | None = None) -> Select:
+    # Public only with both yeses (submitter and editor) and while the article is published.
+    stmt = (
+        select(Attachment)
+        .join(Submission, Submission.id == Attachment.submission_id)
+        .join(Article, Article.id == Submission.article_id)
+        .where(Attachment.may_publish, Attachment.confirmed, Article.status == "published")
+        .order_by(Attachment.id)
+    )
+    if article_id is not None:
+        stmt = stmt.where(Article.id == article_id)
+    return stmt.where(Article.slug == slug) if slug is not None else stmt
+
+
+def public_attachment(slug: str, attachment_id: int) -> Attachment | None:
+    """Return the attachment if it is a public download of this published article, else None."""
+    return db.session.scalar(_downloads(slug=slug).where(Attachment.id == attachment_id))
 
 
 def related_articles(article: Any, limit: int = 6) -> list[ArticleView]:

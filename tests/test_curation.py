@@ -18,6 +18,7 @@ from tests.support.accounts import (
     csrf,
     login,
     make_user,
+    publish,
     status_token,
     submit,
     valid_submission,
@@ -154,7 +155,7 @@ def test_send_back_answer_resubmit_and_publish(
         assert row.status == "submitted" and row.results == "300 leerlingen bereikt."
         assert "Ongeveer 300 leerlingen." in row.events[-1].message
 
-    response = _post(editor, f"{page}/publiceren", page)
+    response = publish(editor, submission_id)
     assert response.status_code == 303
     with app.app_context():
         row = db.session.get(Submission, submission_id)
@@ -182,8 +183,8 @@ def test_send_back_answer_resubmit_and_publish(
 def test_publishing_twice_makes_one_article(app: Flask, editor: FlaskClient) -> None:
     submission_id, _ = _submit(app)
     page = f"/redactie/inzending/{submission_id}"
-    _post(editor, f"{page}/publiceren", page)
-    response = _post(editor, f"{page}/publiceren", page)
+    publish(editor, submission_id)
+    response = publish(editor, submission_id)
     assert response.status_code == 303
     assert "Niet gepubliceerd" in editor.get(page).get_data(as_text=True)
     with app.app_context():
@@ -197,14 +198,14 @@ def test_reject_with_reason_is_mailed_and_shown(
     submission_id, token = _submit(app)
     page = f"/redactie/inzending/{submission_id}"
     empty = _post(editor, f"{page}/afwijzen", page, **{"reden-message": ""})
-    assert "Schrijf een bericht voor de indiener." in empty.get_data(as_text=True)
+    assert "Schrijf de reden van afwijzing voor de indiener." in empty.get_data(as_text=True)
     _post(editor, f"{page}/afwijzen", page, **{"reden-message": "Dit is geen praktijkvoorbeeld."})
     mail = mailbox.wait_for(lambda m: m["Subject"].startswith("Niet gepubliceerd"))
     assert "Dit is geen praktijkvoorbeeld." in body(mail)
     html = app.test_client().get(f"/inzending/{token}").get_data(as_text=True)
     assert "afgewezen" in html and "Dit is geen praktijkvoorbeeld." in html
     # A rejected submission can no longer be published or edited.
-    _post(editor, f"{page}/publiceren", page)
+    publish(editor, submission_id)
     with app.app_context():
         assert db.session.get(Submission, submission_id).status == "rejected"
 
@@ -230,7 +231,7 @@ def test_publish_needs_themes_and_region(app: Flask, editor: FlaskClient) -> Non
         row.themes, row.region = [], None
         db.session.commit()
     page = f"/redactie/inzending/{submission_id}"
-    _post(editor, f"{page}/publiceren", page)
+    publish(editor, submission_id)
     html = editor.get(page).get_data(as_text=True)
     assert "Kies een regio." in html and "Kies één tot vijf thema" in html
     with app.app_context():

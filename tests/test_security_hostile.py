@@ -18,7 +18,15 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
 from kb.models import Submission, db
-from tests.support.accounts import csrf, login, make_user, status_token, submit, valid_submission
+from tests.support.accounts import (
+    csrf,
+    login,
+    make_user,
+    publish,
+    status_token,
+    submit,
+    valid_submission,
+)
 from tests.support.app import make_app
 
 PAYLOADS = [
@@ -101,9 +109,7 @@ def test_hostile_field_is_stored_verbatim_and_rendered_inert(
     review = editor.get(f"/redactie/inzending/{submission_id}")
     assert review.status_code == 200
     assert_inert(review.get_data(as_text=True), "review page")
-    published = editor.post(
-        f"/redactie/inzending/{submission_id}/publiceren", data={"csrf_token": csrf(editor)}
-    )
+    published = publish(editor, submission_id)
     assert published.status_code == 303
     with app.app_context():
         slug = db.session.get(Submission, submission_id).article.slug

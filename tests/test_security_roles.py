@@ -33,11 +33,19 @@ ROUTES = [
     ("POST", "/redactie/inzending/{submission}/terugsturen", "editor"),
     ("POST", "/redactie/inzending/{submission}/afwijzen", "editor"),
     ("POST", "/redactie/inzending/{submission}/publiceren", "editor"),
+    ("GET", "/redactie/inzending/{submission}/publiceren", "editor"),
+    ("GET", "/redactie/inzending/{submission}/versies", "editor"),
+    ("GET", "/redactie/inzending/{submission}/versies?van=1&naar=1", "editor"),
+    ("POST", "/redactie/inzending/{submission}/toewijzen", "editor"),
+    ("POST", "/redactie/inzending/{submission}/notities", "editor"),
+    ("POST", "/redactie/inzending/{submission}/bijlagen", "editor"),
+    ("GET", "/redactie/mijn-werk", "editor"),
     ("GET", "/redactie/artikelen/", "editor"),
     ("GET", "/redactie/artikelen/{slug}", "editor"),
     ("POST", "/redactie/artikelen/{slug}", "editor"),
     ("GET", "/redactie/artikelen/{slug}/versies", "editor"),
     ("GET", "/redactie/artikelen/{slug}/versies/{revision}", "editor"),
+    ("GET", "/redactie/artikelen/{slug}/versies/vergelijk", "editor"),
     ("POST", "/redactie/artikelen/{slug}/versies/{revision}/herstellen", "editor"),
     ("POST", "/redactie/artikelen/{slug}/status", "editor"),
     ("GET", "/redactie/zoekanalyse/", "editor"),
@@ -133,6 +141,8 @@ def _form(path: str) -> dict[str, str]:
         return {"status": "published"}
     if path.endswith("/notitie"):
         return {"note": "Waarom lezen"}
+    if path.endswith("/notities"):
+        return {"notitie-body": "Een notitie voor de redactie"}
     return {}
 
 

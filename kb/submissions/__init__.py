@@ -4,31 +4,57 @@ Modules: `workflow` (create, edit, send back, resubmit, reject, publish; every s
 then mails), `forms` (the region's and the editor's forms), `uploads` (attachments: checked,
 held while the form is open, served privately; with `intake`, which caps them while they stream
 in, and `pending`, the capped area that holds them), `notifications` (the Dutch e-mails) and
-`similar` ("Lijkt op": published articles like the typed text).
+`similar` ("Lijkt op": published articles like the typed text), `team` (assignment, editors'
+comments, attachments confirmed for publication), `versions` (the kept versions of the fields
+and the version check that stops two editors overwriting each other) and `vocabulary` (the
+statuses, steps and field names, and the workflow's errors).
 """
 
 from kb.submissions.forms import (
+    AssignForm,
+    CommentForm,
     EditorSubmissionForm,
+    PublishForm,
     ResubmitForm,
     SubmissionFields,
     SubmissionForm,
     form_data,
     initial_data,
+    version_of,
 )
 from kb.submissions.pending import PendingFile
 from kb.submissions.pending import discard as discard_pending
 from kb.submissions.pending import owner_key as pending_owner
 from kb.submissions.pending import purge as purge_pending
 from kb.submissions.similar import similar_articles
-from kb.submissions.uploads import collect_uploads, download, limits_sentence, readable_size
-from kb.submissions.workflow import (
+from kb.submissions.team import (
+    TeamError,
+    add_comment,
+    assign,
+    assigned_to,
+    comments,
+    confirm_attachments,
+    editors,
+)
+from kb.submissions.uploads import (
+    collect_uploads,
+    download,
+    limits_sentence,
+    readable_size,
+    type_label,
+)
+from kb.submissions.versions import history, state_of, typed_state
+from kb.submissions.vocabulary import (
     ACTION_LABELS,
     FIELD_LABELS,
     OPEN,
     SECTIONS,
     STATUS_LABELS,
-    DuplicateSubmission,
+    EditConflict,
     TransitionError,
+)
+from kb.submissions.workflow import (
+    DuplicateSubmission,
     by_idempotency_key,
     by_token,
     create,
@@ -47,13 +73,25 @@ __all__ = [
     "OPEN",
     "SECTIONS",
     "STATUS_LABELS",
+    "AssignForm",
+    "CommentForm",
     "EditorSubmissionForm",
+    "PublishForm",
     "PendingFile",
     "ResubmitForm",
     "SubmissionFields",
     "SubmissionForm",
     "DuplicateSubmission",
+    "EditConflict",
+    "TeamError",
     "TransitionError",
+    "add_comment",
+    "assign",
+    "assigned_to",
+    "comments",
+    "confirm_attachments",
+    "editors",
+    "history",
     "by_idempotency_key",
     "by_token",
     "collect_uploads",
@@ -74,4 +112,8 @@ __all__ = [
     "resubmit",
     "send_back",
     "similar_articles",
+    "state_of",
+    "type_label",
+    "typed_state",
+    "version_of",
 ]

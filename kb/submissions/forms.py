@@ -19,7 +19,7 @@ from kb.forms import (
     themes_between_1_and_5,
 )
 from kb.models import Submission
-from kb.submissions.workflow import FIELD_LABELS
+from kb.submissions.vocabulary import FIELD_LABELS
 
 
 class SubmissionFields(KBForm):
@@ -87,10 +87,16 @@ class SubmissionFields(KBForm):
         no_line_breaks(self, field)
 
 
+PUBLIC_ATTACHMENTS = (
+    "De bestanden die ik nu kies, mogen als download bij het gepubliceerde artikel staan"
+)
+
+
 class SubmissionForm(SubmissionFields):
     """The region's form: fields, attachments, consent and the honeypot."""
 
     attachments = MultipleFileField("Bijlagen (PDF, DOCX of ODT)")
+    attachments_public = BooleanField(PUBLIC_ATTACHMENTS)
     pending = HiddenField()
     # Made when the form is shown; the database stores one submission per key.
     idempotency_key = HiddenField()
@@ -117,11 +123,42 @@ class ResubmitForm(SubmissionFields):
         message="Schrijf uw antwoord op de vraag van de redactie.",
     )  # fmt: skip
     attachments = MultipleFileField("Bijlagen toevoegen (PDF, DOCX of ODT)")
+    attachments_public = BooleanField(PUBLIC_ATTACHMENTS)
     pending = HiddenField()
 
 
 class EditorSubmissionForm(SubmissionFields):
     """The editor's version of the fields (no consent, honeypot or uploads)."""
+
+    # The submission's version when the form was shown (optimistic locking).
+    version = HiddenField()
+
+
+class PublishForm(KBForm):
+    """The confirmation of "Publiceren", for the version the editor saw summarised."""
+
+    version = HiddenField()
+
+
+class AssignForm(KBForm):
+    """Give the submission to an editor, or to nobody."""
+
+    assignee = SelectField("Toegewezen aan", invalid_choice_message=INVALID_CHOICE)
+
+
+class CommentForm(KBForm):
+    """A note for the other editors; the submitter never sees it."""
+
+    body = text_field(
+        "Notitie voor de redactie (de indiener ziet dit niet)", maximum=5000,
+        what="de notitie", message="Schrijf een notitie voor de andere redacteuren.",
+    )  # fmt: skip
+
+
+def version_of(field: HiddenField) -> int | None:
+    """Return the version a form carried, or None when it carried none (or nonsense)."""
+    value = (field.data or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def form_data(form: SubmissionFields) -> dict[str, Any]:

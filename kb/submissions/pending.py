@@ -41,6 +41,9 @@ class PendingFile:
     size: int
     sha256: str
     owner: str = ""
+    # The submitter's choice: may this file be published with the article? The form carries
+    # it on every post (a checkbox per held file), so a preview or an error keeps it.
+    public: bool = False
 
 
 @dataclass

@@ -34,6 +34,8 @@ TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
 }
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# The checkbox per held file: "may be published with the article" (the submitter's choice).
+PUBLIC_FIELD = "openbaar_bijlage"
 _CHUNK = 64 * 1024
 
 
@@ -56,6 +58,11 @@ def upload_dir() -> Path:
     path = Path(current_app.config["UPLOAD_DIR"])
     (path / "pending").mkdir(parents=True, exist_ok=True)
     return path
+
+
+def type_label(content_type: str) -> str:
+    """Return the short name of a stored attachment's type: 'PDF', 'DOCX' or 'ODT'."""
+    return next((key.upper() for key, value in TYPES.items() if value == content_type), "bestand")
 
 
 def readable_size(size: int) -> str:
@@ -151,10 +158,13 @@ def collect_uploads(
     """
     config = current_app.config
     removed = set(request.form.getlist("verwijder_bijlage"))
+    public = set(request.form.getlist(PUBLIC_FIELD))
     held = pending.from_token(form.pending.data)
     for item in [p for p in held if p.id in removed]:
         pending.discard(item)
     held = [p for p in held if p.id not in removed]
+    for item in held:
+        item.public = item.id in public
     errors: list[str] = []
     checked: list[Checked] = []
     total = sum(p.size for p in held)
@@ -182,9 +192,12 @@ def collect_uploads(
         )
     elif checked:
         try:
-            held += pending.keep(
+            kept = pending.keep(
                 [(c.filename, c.content_type, c.data, c.sha256) for c in checked], owner
             )
+            for item in kept:
+                item.public = bool(form.attachments_public.data)
+            held += kept
         except pending.PendingFull as exc:
             errors.append(str(exc))
     form.pending.data = pending.token(held)
@@ -205,7 +218,7 @@ def attach(files: list[PendingFile]) -> list[Attachment]:
         os.replace(folder / "pending" / item.id, folder / stored)
         rows.append(
             Attachment(filename=item.filename, stored_name=stored, content_type=item.content_type,
-                       size=item.size, sha256=item.sha256)
+                       size=item.size, sha256=item.sha256, may_publish=item.public)
         )  # fmt: skip
     return rows
 

@@ -15,57 +15,21 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kb import publishing, queries, render, slugs
 from kb.models import Article, Region, Submission, SubmissionEvent, User, db, utcnow
-from kb.submissions import notifications, uploads
+from kb.submissions import notifications, uploads, versions
+from kb.submissions.versions import state_of
+from kb.submissions.vocabulary import (
+    FIELD_LABELS,
+    OPEN,
+    SECTIONS,
+    STATUS_LABELS,
+    TransitionError,
+)
 
 log = logging.getLogger(__name__)
-
-STATUS_LABELS = {
-    "submitted": "ingediend",
-    "returned": "teruggestuurd met een vraag",
-    "published": "gepubliceerd",
-    "rejected": "afgewezen",
-}
-ACTION_LABELS = {
-    "submitted": "Ingediend",
-    "resubmitted": "Aangevuld en opnieuw ingediend",
-    "edited": "Bewerkt door de redactie",
-    "returned": "Teruggestuurd met een vraag",
-    "published": "Gepubliceerd",
-    "rejected": "Afgewezen",
-}
-FIELD_LABELS = {
-    "title": "titel",
-    "region": "regio",
-    "summary": "samenvatting",
-    "background": "aanleiding",
-    "approach": "aanpak",
-    "results": "resultaten",
-    "lessons": "lessen",
-    "partners": "betrokken partners",
-    "themes": "thema's",
-    "advice": "adviezen",
-    "sectors": "sectoren",
-    "contact_name": "contactpersoon",
-    "contact_email": "e-mailadres contactpersoon",
-    "organisation": "organisatie",
-}
-# The practice-example sections, in the order of the kind's required_sections.
-SECTIONS = (
-    ("Aanleiding", "background"),
-    ("Aanpak", "approach"),
-    ("Resultaten", "results"),
-    ("Lessen", "lessons"),
-    ("Betrokken partners", "partners"),
-)
-OPEN = ("submitted", "returned")
-
-
-class TransitionError(Exception):
-    """The submission is not (or no longer) in a state that allows this step."""
-
 
 def hash_token(token: str) -> str:
     """Return the SHA-256 of a status token: the only form in which it is stored."""
@@ -124,13 +88,21 @@ def _event(submission: Submission, action: str, actor: User | None, message: str
     )
 
 
-def _transition(submission: Submission, allowed: tuple[str, ...], target: str) -> None:
-    """Move to target only if the row is still in an allowed state (checked in the UPDATE)."""
+def _transition(
+    submission: Submission, allowed: tuple[str, ...], target: str, expected: int | None = None
+) -> None:
+    """Move to target only if the row is still in an allowed state (checked in the UPDATE).
+
+    With expected, the row must also still be at that version (the page the editor confirmed).
+    """
+    where = [Submission.id == submission.id, Submission.status.in_(allowed)]
+    if expected is not None:
+        where.append(Submission.version == expected)
     try:
         result = db.session.execute(
             update(Submission)
-            .where(Submission.id == submission.id, Submission.status.in_(allowed))
-            .values(status=target, updated_at=utcnow())
+            .where(*where)
+            .values(status=target, updated_at=utcnow(), version=Submission.version + 1)
             .execution_options(synchronize_session=False)
         )
     except OperationalError:
@@ -140,11 +112,16 @@ def _transition(submission: Submission, allowed: tuple[str, ...], target: str) -
         raise
     if result.rowcount != 1:
         db.session.rollback()
+        current = db.session.get(Submission, submission.id)
+        db.session.refresh(current)
+        if current.status in allowed:
+            raise versions.conflict(submission.id)
         raise TransitionError(
             "Deze stap kan niet meer: de inzending is intussen "
-            f"{STATUS_LABELS.get(db.session.get(Submission, submission.id).status, '?')}."
+            f"{STATUS_LABELS.get(current.status, '?')}."
         )
     submission.status = target
+    set_committed_value(submission, "version", (submission.version or 1) + 1)
 
 
 class DuplicateSubmission(Exception):
@@ -176,7 +153,7 @@ def create(
     """
     token = secrets.token_urlsafe(32)
     submission = Submission(token_hash=hash_token(token), status="submitted", consent=True,
-                            submitter=submitter, title="", call_id=call_id,
+                            submitter=submitter, title="", call_id=call_id, version=1,
                             idempotency_key=idempotency_key)  # fmt: skip
     apply_fields(submission, data)
     submission.created_at = submission.updated_at = utcnow()
@@ -196,6 +173,7 @@ def create(
     try:
         submission.attachments = rows
         _event(submission, "submitted", submitter)
+        versions.record(submission, state_of(submission), submitter, "Ingediend")
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -207,15 +185,26 @@ def create(
     return submission, token
 
 
-def edit(submission: Submission, editor: User, data: dict[str, Any]) -> list[str]:
-    """Save an editor's changes to an open submission; record and report which fields changed."""
+def edit(
+    submission: Submission, editor: User, data: dict[str, Any], expected_version: int | None = None
+) -> list[str]:
+    """Save an editor's changes to an open submission; record and report which fields changed.
+
+    expected_version is the version the editor's form was shown at: when another editor (or
+    the region) saved in between, nothing is written and EditConflict says so.
+    """
     if submission.status not in OPEN:
         raise TransitionError("Een gepubliceerde of afgewezen inzending is niet meer te bewerken.")
+    expected = submission.version if expected_version is None else expected_version
+    if submission.version != expected:
+        raise versions.conflict(submission.id)
     changed = apply_fields(submission, data)
     if not changed:
+        db.session.rollback()
         return []
-    submission.updated_at = utcnow()
+    versions.claim(submission, expected)
     _event(submission, "edited", editor, "Gewijzigd: " + ", ".join(changed))
+    versions.record(submission, state_of(submission), editor, "Gewijzigd: " + ", ".join(changed))
     db.session.commit()
     _notify(notifications.edited, submission, changed)
     return changed
@@ -244,6 +233,9 @@ def resubmit(
     if changed:
         message += "\n\n(Aangepast: " + ", ".join(changed) + ".)"
     _event(submission, "resubmitted", submission.submitter, message)
+    if changed:
+        versions.record(submission, state_of(submission), submission.submitter,
+                        "Aangevuld door de indiener: " + ", ".join(changed))  # fmt: skip
     try:
         db.session.commit()
     except Exception:
@@ -316,12 +308,15 @@ def as_article_state(submission: Submission) -> dict[str, Any]:
     }
 
 
-def publish(submission: Submission, editor: User) -> Article:
-    """Turn the submission into an ordinary published article, cited to its organisation."""
+def publish(submission: Submission, editor: User, expected_version: int | None = None) -> Article:
+    """Turn the submission into an ordinary published article, cited to its organisation.
+
+    expected_version is the version the editor confirmed: a change since then is a conflict.
+    """
     problems = publish_problems(submission)
     if problems:
         raise TransitionError(" ".join(problems))
-    _transition(submission, OPEN, "published")
+    _transition(submission, OPEN, "published", expected_version)
     article = publishing.create_article(
         unique_slug(submission.title), "submission", as_article_state(submission)
     )

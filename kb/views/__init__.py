@@ -21,6 +21,7 @@ from kb.views import (
     collections_editor,
     coverage,
     curation,
+    curation_team,
     editor,
     feeds,
     follows,
@@ -35,8 +36,8 @@ from kb.views import (
 )
 
 BLUEPRINTS = (
-    public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
-    follows, agenda, agenda_editor, clicks, analytics,
+    public, api, search, auth, submit, curation, curation_team, editor, admin, feeds, open_data,
+    coverage, follows, agenda, agenda_editor, clicks, analytics,
     calls, calls_editor, freshness, review_link, collections, collections_editor, about,
     taxonomy_editor,
 )  # fmt: skip

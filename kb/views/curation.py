@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from kb import dashboard, queries, submissions
 from kb.accounts import require_role
-from kb.forms import ActionForm, MessageForm, fill_choices
+from kb.forms import ActionForm, QuestionForm, ReasonForm, fill_choices
 from kb.models import Attachment, Submission, db
 from kb.security import query_int
+from kb.views import curation_team
 
 bp = Blueprint("curation", __name__, url_prefix="/redactie")
 
@@ -44,6 +46,7 @@ def queue():
                         per_page=per_page)  # fmt: skip
     rows = db.session.scalars(
         select(Submission)
+        .options(selectinload(Submission.region), selectinload(Submission.assignee))
         .where(Submission.status.in_(TABS[tab][1]))
         .order_by(Submission.created_at, Submission.id)
         .limit(per_page).offset((page.page - 1) * per_page)
@@ -67,18 +70,22 @@ def _load(submission_id: int) -> Submission:
 def _review_page(
     submission: Submission, form: submissions.EditorSubmissionForm | None = None, **forms
 ):
-    form = form or fill_choices(
-        submissions.EditorSubmissionForm(formdata=None, data=submissions.initial_data(submission)),
-        keep_retired=True,
-    )
+    if form is None:
+        form = fill_choices(
+            submissions.EditorSubmissionForm(
+                formdata=None, data=submissions.initial_data(submission)
+            ),
+            keep_retired=True,
+        )
+        form.version.data = str(submission.version)
     sections, removed = submissions.rendered_sections(lambda name: getattr(submission, name))
     return render_template(
         "curation/review.html",
         submission=submission,
         form=form,
         action_form=forms.get("action_form") or ActionForm(formdata=None),
-        return_form=forms.get("return_form") or MessageForm(formdata=None, prefix="vraag"),
-        reject_form=forms.get("reject_form") or MessageForm(formdata=None, prefix="reden"),
+        return_form=forms.get("return_form") or QuestionForm(formdata=None, prefix="vraag"),
+        reject_form=forms.get("reject_form") or ReasonForm(formdata=None, prefix="reden"),
         summary=submission.summary,
         sections=sections,
         removed=removed,
@@ -91,6 +98,7 @@ def _review_page(
         status_label=submissions.STATUS_LABELS[submission.status],
         action_labels=submissions.ACTION_LABELS,
         is_open=submission.status in submissions.OPEN,
+        **curation_team.review_context(submission, **forms),
     )
 
 
@@ -102,14 +110,27 @@ def review(submission_id: int):
 
 @bp.post("/inzending/<int:submission_id>")
 def save(submission_id: int):
-    """Save an editor's changes to the fields and taxonomy."""
+    """Save an editor's changes to the fields and taxonomy, unless someone saved in between."""
     submission = _load(submission_id)
     form = fill_choices(submissions.EditorSubmissionForm(), keep_retired=True)
     if not form.validate_on_submit():
         flash("Niet opgeslagen: verbeter de velden met een melding.", "error")
         return _review_page(submission, form), 200
     try:
-        changed = submissions.edit(submission, current_user.row, submissions.form_data(form))
+        changed = submissions.edit(
+            submission, current_user.row, submissions.form_data(form),
+            submissions.version_of(form.version),
+        )  # fmt: skip
+    except submissions.EditConflict as exc:
+        # Keep everything the editor typed; the form now carries the current version, so a
+        # second save (after comparing) deliberately keeps this editor's text.
+        form.version.data = str(exc.current_version)
+        form.form_errors.append(
+            f"Niet opgeslagen: {exc} Uw tekst staat hieronder nog. Vergelijk met de huidige "
+            "versie (zie ‘Versies vergelijken’) en sla opnieuw op om uw tekst te bewaren."
+        )
+        typed = submissions.typed_state(submissions.form_data(form))
+        return _review_page(db.session.get(Submission, submission_id), form, conflict=typed), 409
     except submissions.TransitionError as exc:
         flash(str(exc), "error")
     else:
@@ -117,14 +138,39 @@ def save(submission_id: int):
     return redirect(url_for("curation.review", submission_id=submission_id), code=303)
 
 
+@bp.get("/inzending/<int:submission_id>/publiceren")
+def confirm_publish(submission_id: int):
+    """Ask for confirmation before publishing: a summary of the article that will appear."""
+    submission = _load(submission_id)
+    if submission.status not in submissions.OPEN:
+        flash("Deze inzending is niet (meer) te publiceren.", "error")
+        return redirect(url_for("curation.review", submission_id=submission_id), code=303)
+    form = submissions.PublishForm(formdata=None)
+    form.version.data = str(submission.version)
+    return render_template(
+        "curation/publish_confirm.html",
+        submission=submission,
+        form=form,
+        problems=submissions.publish_problems(submission),
+        labels=curation_team.taxonomy_labels(submission),
+    )
+
+
 @bp.post("/inzending/<int:submission_id>/publiceren")
 def publish(submission_id: int):
-    """Publish the submission as an article."""
+    """Publish the submission as an article, for the version the editor confirmed."""
     submission = _load(submission_id)
-    if not ActionForm().validate_on_submit():
+    form = submissions.PublishForm()
+    if not form.validate_on_submit():
         abort(400)
+    version = submissions.version_of(form.version)
+    if version is None:  # not sent from the confirmation page: show it first
+        return redirect(url_for("curation.confirm_publish", submission_id=submission_id), code=303)
     try:
-        article = submissions.publish(submission, current_user.row)
+        article = submissions.publish(submission, current_user.row, version)
+    except submissions.EditConflict as exc:
+        flash(f"Niet gepubliceerd: {exc} Bekijk de wijzigingen en bevestig opnieuw.", "error")
+        return redirect(url_for("curation.confirm_publish", submission_id=submission_id), code=303)
     except submissions.TransitionError as exc:
         flash(f"Niet gepubliceerd: {exc}", "error")
         return redirect(url_for("curation.review", submission_id=submission_id), code=303)
@@ -153,7 +199,7 @@ def reject(submission_id: int):
 def _message_step(submission_id: int, prefix: str, form_name: str, step, done: str):
     """Run a review step that needs a message (question or reason) from the editor."""
     submission = _load(submission_id)
-    form = MessageForm(prefix=prefix)
+    form = (QuestionForm if prefix == "vraag" else ReasonForm)(prefix=prefix)
     if not form.validate_on_submit():
         # Show the review page again with the editor's text and the error next to it.
         return _review_page(submission, **{form_name: form}), 200
@@ -164,6 +210,19 @@ def _message_step(submission_id: int, prefix: str, form_name: str, step, done: s
     else:
         flash(done, "success")
     return redirect(url_for("curation.review", submission_id=submission_id), code=303)
+
+
+@bp.post("/inzending/<int:submission_id>/notities")
+def comment(submission_id: int):
+    """Add a note for the other editors (the submitter never sees it)."""
+    submission = _load(submission_id)
+    form = submissions.CommentForm(prefix="notitie")
+    if not form.validate_on_submit():
+        return _review_page(submission, comment_form=form), 200
+    submissions.add_comment(submission, current_user.row, form.body.data)
+    flash("Notitie toegevoegd (alleen voor de redactie).", "success")
+    url = url_for("curation.review", submission_id=submission_id)
+    return redirect(url + "#notities-kop", code=303)
 
 
 @bp.get("/bijlage/<int:attachment_id>")

@@ -6,13 +6,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from kb import publishing
+from kb import diff, publishing
 from kb.accounts import require_role
 from kb.forms import ActionForm, ArticleEditForm, fill_choices
 from kb.models import Article, ArticleRevision, db
 from kb.render import render_markdown, render_with_notices
 
 bp = Blueprint("article_editor", __name__, url_prefix="/redactie/artikelen")
+
+# The fields a revision diff compares, with their labels.
+DIFF_FIELDS = [
+    ("title", "Titel"), ("kind", "Soort"), ("summary", "Samenvatting"), ("body_md", "Tekst"),
+    ("reference_date", "Peildatum"), ("themes", "Thema's"), ("advice", "Adviezen"),
+    ("sectors", "Sectoren"), ("regions", "Regio's"), ("contact", "Contact"),
+    ("status", "Zichtbaarheid"),
+]  # fmt: skip
+CURRENT = "nu"
 
 
 @bp.before_request
@@ -43,10 +52,26 @@ def _form_data(article: Article) -> dict:
 
 @bp.route("/<slug>", methods=["GET", "POST"])
 def edit(slug: str):
-    """Edit every field of an article; the previous state is kept as a revision."""
+    """Edit every field of an article; the previous state is kept as a revision.
+
+    The form carries the checksum of the article it was shown with: when another editor saved
+    in between, nothing is overwritten and the form comes back with this editor's text.
+    """
     article = _article(slug)
     form = fill_choices(ArticleEditForm(data=_form_data(article)), keep_retired=True)
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.base.data = article.checksum
+    # A form without a checksum (sent by a script, or shown before this field existed) is
+    # not checked, as before.
+    conflict = form.is_submitted() and bool(form.base.data) and form.base.data != article.checksum
+    if conflict and form.validate():
+        form.base.data = article.checksum
+        form.form_errors.append(
+            "Niet opgeslagen: dit artikel is intussen door iemand anders gewijzigd, nadat u het "
+            "formulier opende. Er is niets overschreven. Uw tekst staat hieronder nog; bekijk "
+            "de versiegeschiedenis en sla opnieuw op om uw tekst te bewaren."
+        )
+    elif form.validate_on_submit():
         state = {name: form[name].data for name in
                  ("title", "kind", "summary", "body_md", "reference_date", "themes", "advice",
                   "sectors", "regions")}  # fmt: skip
@@ -59,7 +84,7 @@ def edit(slug: str):
             flash(f"Niet overgenomen uit de tekst: {notice}", "warning")
         return redirect(url_for("article_editor.edit", slug=slug), code=303)
     preview, removed = render_with_notices(form.body_md.data or "")
-    return render_template(
+    page = render_template(
         "curation/article_edit.html",
         article=article,
         form=form,
@@ -67,6 +92,7 @@ def edit(slug: str):
         removed=removed,
         status_form=ActionForm(formdata=None),
     )
+    return page, 409 if form.form_errors else 200
 
 
 @bp.post("/<slug>/status")
@@ -96,7 +122,41 @@ def revisions(slug: str):
         .where(ArticleRevision.article_id == article.id)
         .order_by(ArticleRevision.created_at.desc(), ArticleRevision.id.desc())
     ).all()
-    return render_template("curation/revisions.html", article=article, revisions=rows)
+    return render_template(
+        "curation/revisions.html", article=article, revisions=rows, current=CURRENT
+    )
+
+
+def _comparable(state: dict) -> dict:
+    """Return a state with its visibility as a word (a revision stores the status code)."""
+    shown = dict(state)
+    shown["status"] = "online" if state.get("status") == "published" else "offline"
+    return shown
+
+
+@bp.get("/<slug>/versies/vergelijk")
+def compare(slug: str):
+    """Compare any two versions of an article (a kept revision or the current text)."""
+    article = _article(slug)
+    rows = db.session.scalars(
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == article.id)
+        .order_by(ArticleRevision.created_at, ArticleRevision.id)
+    ).all()
+    states = {str(r.id): r.data for r in rows} | {CURRENT: publishing.article_state(article)}
+    old = request.args.get("van") or (str(rows[-1].id) if rows else CURRENT)
+    new = request.args.get("naar") or CURRENT
+    if old not in states or new not in states:
+        abort(404)
+    return render_template(
+        "curation/revision_compare.html",
+        article=article,
+        revisions=rows,
+        current=CURRENT,
+        old=old,
+        new=new,
+        diffs=diff.compare(_comparable(states[old]), _comparable(states[new]), DIFF_FIELDS),
+    )
 
 
 def _revision(article: Article, revision_id: int) -> ArticleRevision:

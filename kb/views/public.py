@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
-from kb import changes, queries, search, taxonomy
+from kb import changes, queries, search, submissions, taxonomy
 from kb.models import Kind, Region, Theme, db
 from kb.security import query_int
 
@@ -57,7 +57,25 @@ def article(slug: str):
         portraits=page.portraits,
         related=page.related,
         more_like_this=_more_like_this(page.article, page.related),
+        downloads=[
+            queries.Row(
+                url=url_for("public.attachment", slug=slug, attachment_id=a.id),
+                name=a.filename,
+                size_label=f"{submissions.type_label(a.content_type)}, "
+                f"{submissions.readable_size(a.size)}",
+            )
+            for a in page.article.downloads
+        ],
     )
+
+
+@bp.get("/artikel/<slug>/bijlage/<int:attachment_id>")
+def attachment(slug: str, attachment_id: int):
+    """Download an attachment published with the article (both submitter and editor agreed)."""
+    item = queries.public_attachment(slug, attachment_id)
+    if item is None:
+        abort(404)
+    return submissions.download(item)
 
 
 def _more_like_this(article: queries.ArticleView, shown: list, limit: int = 4) -> list:

@@ -110,6 +110,15 @@ def visit_link(key: str) -> Callable[[Page, Site], None]:
     return _reach
 
 
+def visit_below(key: str, suffix: str) -> Callable[[Page, Site], None]:
+    """Reach a page below a private link that `build_site` found (a submission's versions)."""
+
+    def _reach(page: Page, site: Site) -> None:
+        visit(site.links[key] + suffix)(page, site)
+
+    return _reach
+
+
 def search_with_filter(page: Page, site: Site) -> None:
     """Search, then tick a region filter and apply it, as a reader does."""
     visit("/zoeken?q=samenwerken", shows=RESULTS)(page, site)
@@ -178,6 +187,15 @@ TAXONOMY_PAGES = [
     PageState("editor-taxonomy-history", "editor", visit("/redactie/taxonomie/geschiedenis")),
 ]  # fmt: skip
 
+# The team review: "Mijn werk", the diff between versions, the confirmation before publishing.
+REVIEW_PAGES = [
+    PageState("editor-my-work", "editor", visit("/redactie/mijn-werk")),
+    PageState("editor-submission-versions", "editor", visit_below("review", "/versies")),
+    PageState("editor-publish-confirm", "editor", visit_below("review", "/publiceren")),
+    PageState("editor-revision-compare", "editor",
+              visit(f"/redactie/artikelen/{EDITED_ARTICLE}/versies/vergelijk")),
+]
+
 PAGE_STATES = [
     PageState("home", "anonymous", visit("/")),
     PageState("search-results", "anonymous", visit("/zoeken?q=samenwerken", shows=RESULTS)),
@@ -216,6 +234,7 @@ PAGE_STATES = [
     *STATEMENT_PAGES,
     *NETWORK_PAGES,
     *TAXONOMY_PAGES,
+    *REVIEW_PAGES,
 ]
 
 # States whose reaching stores something: they run on a server of their own, so the pages that
@@ -310,6 +329,7 @@ def _prepare(site: Site, mailbox: Mailbox) -> None:
     editor = site.page("editor")
     visit("/redactie/")(editor, site)
     site.links["review"] = _path(editor.locator("a[href*='/redactie/inzending/']").first)
+    _review_as_a_team(editor, site)
     visit(f"/redactie/artikelen/{EDITED_ARTICLE}")(editor, site)
     summary = editor.get_by_label("Samenvatting", exact=True)
     summary.fill(summary.input_value() + " Sinds 2019 schuift ook het mbo aan.")
@@ -317,7 +337,9 @@ def _prepare(site: Site, mailbox: Mailbox) -> None:
     editor.get_by_role("button", name="Opslaan").click()
     expect(editor.get_by_text("Opgeslagen.")).to_be_visible()
     visit(f"/redactie/artikelen/{EDITED_ARTICLE}/versies")(editor, site)
-    site.links["revision"] = _path(editor.locator("a[href*='/versies/']").first)
+    site.links["revision"] = _path(
+        editor.locator("a[href*='/versies/']:not([href*='/vergelijk'])").first
+    )
 
     reader = site.page("anonymous")
     visit("/wachtwoord-vergeten")(reader, site)
@@ -327,6 +349,21 @@ def _prepare(site: Site, mailbox: Mailbox) -> None:
     link = re.search(r"https?://\S+/wachtwoord-vergeten/\S+", body(mail))
     assert link, body(mail)
     site.links["reset"] = re.sub(r"^https?://[^/]+", "", link.group(0))
+
+
+def _review_as_a_team(editor: Page, site: Site) -> None:
+    """Take the submission on, leave a note and edit it: "Mijn werk" and the diff show these."""
+    visit(site.links["review"])(editor, site)
+    editor.get_by_role("button", name="Aan mij toewijzen").click()
+    expect(editor.get_by_text("Toegewezen aan Eva Redacteur.")).to_be_visible()
+    editor.get_by_label(re.compile("^Notitie voor de redactie")).fill("Ik bel de indiener.")
+    editor.get_by_role("button", name="Notitie toevoegen").click()
+    expect(editor.get_by_text("Notitie toegevoegd")).to_be_visible()
+    approach = editor.get_by_label("Aanpak", exact=True)
+    approach.fill(approach.input_value() + "\n- twee keer per jaar een evaluatie")
+    editor.get_by_label("Monitoring en data").check()
+    editor.get_by_role("button", name="Wijzigingen opslaan").click()
+    expect(editor.get_by_text("Opgeslagen: aanpak, thema's")).to_be_visible()
 
 
 def _path(link) -> str:

@@ -66,8 +66,9 @@ def reload_until(page: Page, condition: Callable[[], bool]) -> None:
 
 
 def publish(page: Page) -> None:
-    """Publish the submission open on the editor's page."""
+    """Publish the submission open on the editor's page, through the confirmation step."""
     page.get_by_role("button", name="Publiceren").click()
+    page.get_by_role("button", name="Ja, publiceren").click()
     expect(page.locator(".flash")).to_contain_text("Gepubliceerd als artikel")
 
 

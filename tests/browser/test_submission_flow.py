@@ -124,7 +124,7 @@ def test_region_submits_editor_returns_region_answers_editor_publishes(
     expect(editor_page.get_by_role("link", name="verslag.pdf")).to_be_visible()
     send_back = editor_page.locator("form", has=editor_page.get_by_role(
         "button", name="Terugsturen met deze vraag"))  # fmt: skip
-    send_back.get_by_label("Bericht").fill("Wat zijn de resultaten na een jaar?")
+    send_back.get_by_label("Uw vraag aan de indiener").fill("Wat zijn de resultaten na een jaar?")
     send_back.get_by_role("button", name="Terugsturen met deze vraag").click()
     expect(editor_page.locator(".flash")).to_contain_text("Teruggestuurd")
 
@@ -144,6 +144,7 @@ def test_region_submits_editor_returns_region_answers_editor_publishes(
     editor_page.reload()
     expect(editor_page.locator(".timeline")).to_contain_text("Zeventien leerlingen gingen terug.")
     editor_page.get_by_role("button", name="Publiceren").click()
+    editor_page.get_by_role("button", name="Ja, publiceren").click()
     expect(editor_page.locator(".flash")).to_contain_text("Gepubliceerd als artikel")
 
     # 6. Anyone finds it by search; the region's status page says "gepubliceerd".
@@ -189,6 +190,7 @@ def test_hostile_input_never_runs_in_the_browser(
     editor_page.get_by_role("link", name=re.compile("^Vijandig")).click()
     assert editor_page.evaluate("window.__xss") is None
     editor_page.get_by_role("button", name="Publiceren").click()
+    editor_page.get_by_role("button", name="Ja, publiceren").click()
     editor_page.get_by_role("link", name="naar het artikel").click()
     expect(editor_page.get_by_role("heading", level=1)).to_contain_text("<script>")
     assert editor_page.evaluate("window.__xss") is None

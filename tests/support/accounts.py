@@ -146,3 +146,16 @@ def status_token(text: str) -> str:
     match = STATUS_LINK.search(text)
     assert match, "no status link found"
     return match.group(1)
+
+
+VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
+
+
+def publish(client: FlaskClient, submission_id: int) -> Any:
+    """Publish a submission the way an editor does: through the confirmation page."""
+    url = f"/redactie/inzending/{submission_id}/publiceren"
+    page = client.get(url, follow_redirects=True).get_data(as_text=True)
+    version = VERSION.search(page)
+    token = CSRF.search(page).group(1)
+    data = {"csrf_token": token, "version": version.group(1) if version else "0"}
+    return client.post(url, data=data)

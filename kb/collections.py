@@ -61,8 +61,15 @@ def _for_context(kind: str, key: str) -> list[Shown]:
         select(Collection).where(Collection.published.is_(True), Collection.context_kind == kind,
                                  Collection.context_key == key).order_by(Collection.title)
     )  # fmt: skip
-    return [Shown(r.slug, r.title, r.description,
-                  [Entry(queries.plain(e.item), e.article) for e in entries(r)]) for r in rows]
+    return [
+        Shown(
+            r.slug,
+            r.title,
+            r.description,
+            [Entry(queries.plain(e.item), e.article) for e in entries(r)],
+        )
+        for r in rows
+    ]
 
 
 def containing(article_slug: str) -> list[Any]:
@@ -127,6 +134,18 @@ def move(row: Collection, item_id: int, step: int) -> None:
         for position, item in enumerate(items, start=1):
             item.position = position
         row.updated_at = utcnow()
+    db.session.commit()
+
+
+def reorder(row: Collection, item_ids: list[int]) -> None:
+    """Put the items in the given order (every item once, as dragging leaves them); commits."""
+    items = {item.id: item for item in row.items}
+    if sorted(item_ids) != sorted(items):
+        raise CollectionError("De leeslijst is intussen veranderd; laad de pagina opnieuw.")
+    for position, item_id in enumerate(item_ids, start=1):
+        items[item_id].position = position
+    row.items.sort(key=lambda item: item.position)
+    row.updated_at = utcnow()
     db.session.commit()
 
 

@@ -193,3 +193,29 @@ def test_readers_never_see_the_editors_search_tools(app: Flask) -> None:
         page = client.get("/zoeken?q=oogo").get_data(as_text=True)
         assert "oogo-test" in page
         assert "leeslijst" not in page.lower().replace("leeslijsten", "")
+
+
+def test_a_dragged_order_is_saved_in_one_post(app: Flask) -> None:
+    editor = _editor(app)
+    slug = _make(editor)
+    for article in ("oogo-test", "regioportret-testregio", "oke-op-school-test"):
+        _add(editor, slug, article)
+    with app.app_context():
+        ids = {i.article_slug: i.id for i in collections.by_slug(slug).items}
+    page = editor.get(f"/redactie/leeslijsten/{slug}").get_data(as_text=True)
+    assert f'data-reorder="/redactie/leeslijsten/{slug}/volgorde"' in page
+    token = csrf(editor, f"/redactie/leeslijsten/{slug}")
+    wanted = ["regioportret-testregio", "oke-op-school-test", "oogo-test"]
+    order = [ids[s] for s in wanted]
+    response = editor.post(
+        f"/redactie/leeslijsten/{slug}/volgorde", data={"csrf_token": token, "order": order}
+    )
+    assert response.status_code == 303
+    assert _order(app, slug) == wanted
+    # An order that leaves an item out (the list changed meanwhile) changes nothing.
+    response = editor.post(f"/redactie/leeslijsten/{slug}/volgorde",
+                           data={"csrf_token": token, "order": [ids["oogo-test"]]})  # fmt: skip
+    assert response.status_code == 409 and "intussen veranderd" in response.get_data(as_text=True)
+    assert _order(app, slug) == wanted
+    assert editor.post(f"/redactie/leeslijsten/{slug}/volgorde",
+                       data={"order": [ids["oogo-test"]]}).status_code == 400  # fmt: skip

@@ -123,6 +123,19 @@ def move(slug: str, item_id: int, direction: str):
     return redirect(url_for("collections_editor.edit", slug=slug) + f"#item-{item_id}", code=303)
 
 
+@bp.post("/<slug>/volgorde")
+def reorder(slug: str):
+    """Save the order the editor dragged the items into (sent by static/js/collections.js)."""
+    row = _collection(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        collections.reorder(row, request.form.getlist("order", type=int))
+    except collections.CollectionError as error:
+        return str(error), 409, {"Content-Type": "text/plain; charset=utf-8"}
+    return redirect(url_for("collections_editor.edit", slug=slug), code=303)
+
+
 @bp.post("/<slug>/items/<int:item_id>/notitie")
 def note(slug: str, item_id: int):
     """Change why an item is worth reading."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from kb.content.files import ArticleFile
 from kb.models import Article
+from kb.render import normalise_markdown
 
 # Kept in the database without an order of their own (themes follow the theme list, regions
 # their name), so a file's order of them is not a change.
@@ -79,7 +80,7 @@ def article_file_state(article: Article) -> dict[str, Any]:
 
 def normalise_body(text: str) -> str:
     """Return Markdown as a file holds it: LF line ends, no space around it."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return normalise_markdown(text)
 
 
 def comparable(state: dict[str, Any]) -> dict[str, Any]:

@@ -114,9 +114,11 @@ def sync_taxonomy(taxonomy: Taxonomy) -> None:
         row.authors, row.year = data.get("authors") or "", data.get("year")
         row.url = data.get("url") or None
         db.session.add(row)
-    db.session.execute(db.delete(SynonymGroup))
-    for terms in taxonomy.synonyms:
-        db.session.add(SynonymGroup(terms=terms))
+    groups = list(db.session.scalars(select(SynonymGroup).order_by(SynonymGroup.id)))
+    if [g.terms for g in groups] != taxonomy.synonyms:  # rewritten only when they changed
+        db.session.execute(db.delete(SynonymGroup))
+        for terms in taxonomy.synonyms:
+            db.session.add(SynonymGroup(terms=terms))
     db.session.flush()
 
 

@@ -190,3 +190,47 @@ def test_export_content_command(app: Flask, tmp_path: Path) -> None:
     assert (tmp_path / "uit" / "taxonomy" / "themes.yml").exists()
     again = app.test_cli_runner().invoke(args=["kb", "export-content", str(tmp_path / "uit")])
     assert "Geschreven: 0," in again.output
+
+
+def test_a_published_submission_keeps_its_own_rules_through_the_round_trip(
+    app: Flask, tmp_path: Path
+) -> None:
+    with app.app_context():
+        state = {
+            "title": "Zorgcoördinator op elke school",
+            "kind": "praktijkvoorbeeld",
+            "summary": "Elke school een vaste zorgcoördinator.",  # shorter than a file may be
+            "body_md": "## Aanleiding\n\nOuders wisten niet bij wie ze terecht konden.",
+            "reference_date": "2026-12",
+            "themes": ["interprofessioneel-samenwerken"],
+            "regions": ["almere"],
+            "related": [],
+            "citations": [{"organisation": "Samenwerkingsverband Almere PO"}],
+        }
+        publishing.create_article("zorgcoordinator-op-elke-school", "submission", state)
+        db.session.commit()
+    target = tmp_path / "export"
+    _export(app, target)
+    text = (target / "articles" / "zorgcoordinator-op-elke-school.md").read_text(encoding="utf-8")
+    assert "origin: submission" in text and "organisation: Samenwerkingsverband Almere PO" in text
+    _t, _a, problems = check_content(target)
+    assert not problems, "\n".join(map(str, problems))
+    (tmp_path / "fresh").mkdir()
+    fresh = build_app(tmp_path / "fresh", target)
+    load_content(fresh)
+    assert _articles(fresh) == _articles(app)
+    with fresh.app_context():
+        copied = db.session.scalar(
+            select(Article).where(Article.slug == "zorgcoordinator-op-elke-school")
+        )
+        assert copied.origin == "submission"
+        assert copied.citations[0].organisation == "Samenwerkingsverband Almere PO"
+
+
+def test_origin_names_only_a_submission(app: Flask, tmp_path: Path) -> None:
+    target = tmp_path / "export"
+    _export(app, target)
+    path = target / "articles" / "oogo-test.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind:", "origin: redactie\nkind:"))
+    _t, _a, problems = check_content(target)
+    assert [(p.field, p.message) for p in problems] == [("origin", "alleen 'submission'")]

@@ -125,7 +125,7 @@ TAXONOMY = (
     ), "The source documents the articles cite by id.", ordered=False, key="id"),
 )  # fmt: skip
 
-_ARTICLE_KEYS = ("title", "kind", "summary", "regions", "themes", "advice", "sectors",
+_ARTICLE_KEYS = ("title", "origin", "kind", "summary", "regions", "themes", "advice", "sectors",
                  "reference_date", "sources", "related", "updated", "links", "organisations",
                  "contact", "editor_note")  # fmt: skip
 
@@ -247,6 +247,7 @@ def article_text(state: dict[str, Any]) -> str:
         sources.append(source)
     meta = {
         "title": state["title"],
+        "origin": state["origin"] if state["origin"] != "content" else None,
         "kind": state["kind"],
         "summary": state["summary"],
         "regions": _Flow(state["regions"]),

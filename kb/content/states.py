@@ -36,6 +36,7 @@ def file_state(source: ArticleFile) -> dict[str, Any]:
         "organisations": source.organisations,
         "contact": source.contact,
         "editor_note": source.editor_note,
+        "origin": source.origin,
         "citations": [
             {
                 "source_id": s.get("id"),
@@ -66,6 +67,8 @@ def article_file_state(article: Article) -> dict[str, Any]:
         "organisations": list(article.organisations or []),
         "contact": article.contact or "",
         "editor_note": article.editor_note or "",
+        # Only a submission's origin is written to its file; any other article is "content".
+        "origin": "submission" if article.origin == "submission" else "content",
         "citations": [
             {
                 "source_id": c.source_id,

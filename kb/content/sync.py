@@ -147,7 +147,8 @@ def sync_content(
             _sync_one(existing.get(source.slug), source, force, report, now, content_dir)
         seen = {f.slug for f in files}
         for slug, article in existing.items():
-            if article.origin == "content" and slug not in seen and article.status == "published":
+            from_file = article.origin == "content" or article.source_path is not None
+            if from_file and slug not in seen and article.status == "published":
                 publishing.unpublish(article)
                 report.unpublished.append(slug)
         _sync_collections(lists, force, report)
@@ -181,7 +182,7 @@ def _sync_one(
             return
         publishing.snapshot_revision(article, author=None, note="Online versie vóór sync --force")
     if article is None:
-        article = publishing.create_article(source.slug, "content", file_state(source))
+        article = publishing.create_article(source.slug, source.origin, file_state(source))
         report.created.append(source.slug)
     else:
         publishing.apply_state(article, file_state(source))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_migrate import downgrade
 from sqlalchemy import select
 
 from kb import changes, collections, publishing
@@ -234,3 +235,33 @@ def test_origin_names_only_a_submission(app: Flask, tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("kind:", "origin: redactie\nkind:"))
     _t, _a, problems = check_content(target)
     assert [(p.field, p.message) for p in problems] == [("origin", "alleen 'submission'")]
+
+
+def test_the_round_trip_runs_on_postgresql(
+    postgres_url: str, tmp_path: Path, content_dir: Path
+) -> None:
+    (content_dir / "collections").mkdir()
+    (content_dir / "collections" / "uit-een-bestand.yml").write_text(
+        "title: Uit een bestand\nscope: theme\ntarget: financiering\n"
+        "items:\n- article: oogo-test\n  note: Eerst dit.\n",
+        encoding="utf-8",
+    )
+    app = build_app(tmp_path, content_dir, DATABASE_URL=postgres_url)
+    try:
+        load_content(app)
+        _edit_online(app)
+        first, second = tmp_path / "first", tmp_path / "second"
+        _export(app, first)
+        with app.app_context():
+            assert db.engine.dialect.name == "postgresql"
+            report, problems = sync_content(first)
+        assert not problems and report.updated == [] and report.conflicts == []
+        assert report.collections_changed == [] and report.collection_conflicts == []
+        _export(app, second)
+        _same_tree(first, second)
+        assert _collections(app)["uit-een-bestand"]["items"] == [("oogo-test", "Eerst dit.")]
+    finally:
+        with app.app_context():
+            downgrade(revision="base")
+            db.session.remove()
+            db.engine.dispose()

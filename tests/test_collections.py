@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb import collections, publishing
-from kb.models import Article, Collection, db
+from kb.models import Article, Collection, SearchLog, db
 from tests.support.accounts import csrf, login, make_user
 
 
@@ -168,8 +168,12 @@ def test_an_editor_adds_from_the_search_results_and_returns_to_them(app: Flask) 
     assert response.status_code == 303
     assert response.location == f"/zoeken?q=oogo&sort=nieuw&leeslijst={slug}#resultaat-oogo-test"
     assert _order(app, slug) == ["oogo-test"]
+    with app.app_context():
+        logged = db.session.query(SearchLog).count()
     back = editor.get(response.location).get_data(as_text=True)
     assert f'<option value="{slug}" selected>' in back and "Toegevoegd aan" in back
+    with app.app_context():  # coming back is not another search in Zoekanalyse
+        assert db.session.query(SearchLog).count() == logged
 
 
 def test_the_search_query_cannot_turn_the_way_back_into_another_site(app: Flask) -> None:

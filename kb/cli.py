@@ -65,7 +65,7 @@ def check_content_command(no_sources: bool, only: tuple[str, ...], strict: bool)
     "force",
     multiple=True,
     metavar="SLUG",
-    help="Let the file win over online edits for this slug (kept as a revision).",
+    help="Let the file win over online edits for this article or leeslijst slug.",
 )
 def sync_content_command(force: tuple[str, ...]) -> None:
     """Load content/ into the database (changed files only) and update the index."""

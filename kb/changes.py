@@ -72,7 +72,10 @@ def bump() -> None:
 
 @event.listens_for(Session, "before_flush")
 def _bump_on_flush(session: Session, _context: Any, _instances: Any) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
+    # session.dirty also holds rows whose attributes were set to the values they had (a sync
+    # of unchanged files does that): those flush no UPDATE, so they change nothing cached.
+    dirty = (obj for obj in session.dirty if session.is_modified(obj))
+    changed = (*session.new, *dirty, *session.deleted)
     if any(isinstance(obj, CONTENT_MODELS) for obj in changed):
         _bump(session)
 

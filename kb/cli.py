@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from kb import accounts, agenda, follows, freshness, search
-from kb.content import check_content, content_dir, style_warnings, sync_content
+from kb.content import check_content, content_dir, export_content, style_warnings, sync_content
 from kb.publishing import apply_index_outbox
 
 kb_cli = AppGroup("kb", help="Kennisbank: content, index and users.")
@@ -65,7 +65,7 @@ def check_content_command(no_sources: bool, only: tuple[str, ...], strict: bool)
     "force",
     multiple=True,
     metavar="SLUG",
-    help="Let the file win over online edits for this slug (kept as a revision).",
+    help="Let the file win over online edits for this article or leeslijst slug.",
 )
 def sync_content_command(force: tuple[str, ...]) -> None:
     """Load content/ into the database (changed files only) and update the index."""
@@ -88,6 +88,33 @@ def sync_content_command(force: tuple[str, ...]) -> None:
             f"(gebruik --force {slug} om het bestand te laten winnen).",
             err=True,
         )
+    click.echo(
+        f"Leeslijsten bijgewerkt: {len(report.collections_changed)}, "
+        f"ongewijzigd: {report.collections_unchanged}, "
+        f"niet meer openbaar: {len(report.collections_unpublished)}."
+    )
+    for slug in report.collection_conflicts:
+        click.echo(
+            f"  CONFLICT leeslijst {slug}: online bewerkt na de laatste import; bestand niet "
+            f"toegepast (gebruik --force {slug} om het bestand te laten winnen).",
+            err=True,
+        )
+
+
+@kb_cli.command("export-content")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def export_content_command(directory: Path | None) -> None:
+    """Write articles, taxonomy and leeslijsten as files (default: the content folder)."""
+    target = directory or content_dir()
+    report = export_content(target)
+    click.echo(
+        f"Geschreven: {len(report.written)}, ongewijzigd gelaten: {report.kept}, "
+        f"verwijderd: {len(report.removed)} (in {target})."
+    )
+    for path in report.written:
+        click.echo(f"  geschreven: {path}")
+    for path in report.removed:
+        click.echo(f"  verwijderd (offline): {path}")
 
 
 @kb_cli.command("index-pending")

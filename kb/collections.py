@@ -19,6 +19,9 @@ CONTEXTS = {"free": "Vrij onderwerp", "cop": "Community of Practice", "advice": 
             "theme": "Thema"}  # fmt: skip
 
 
+NOTE_MAX = 500  # characters of a "waarom lezen" line
+
+
 class CollectionError(ValueError):
     """A change that cannot be made; the message is Dutch and meant for the editor."""
 
@@ -61,8 +64,15 @@ def _for_context(kind: str, key: str) -> list[Shown]:
         select(Collection).where(Collection.published.is_(True), Collection.context_kind == kind,
                                  Collection.context_key == key).order_by(Collection.title)
     )  # fmt: skip
-    return [Shown(r.slug, r.title, r.description,
-                  [Entry(queries.plain(e.item), e.article) for e in entries(r)]) for r in rows]
+    return [
+        Shown(
+            r.slug,
+            r.title,
+            r.description,
+            [Entry(queries.plain(e.item), e.article) for e in entries(r)],
+        )
+        for r in rows
+    ]
 
 
 def containing(article_slug: str) -> list[Any]:
@@ -93,9 +103,14 @@ def save_collection(row: Collection | None, data: dict[str, Any]) -> Collection:
     row.context_kind, row.context_key = kind, (data.get("context_key") or "") if kind != "free" \
         else ""  # fmt: skip
     row.published = bool(data.get("published", True))
-    row.updated_at = utcnow()
+    _touch(row)
     db.session.commit()
     return row
+
+
+def _touch(row: Collection) -> None:
+    # An online change: a later sync of the list's file reports a conflict instead of undoing it.
+    row.updated_at = row.edited_online_at = utcnow()
 
 
 def add_item(row: Collection, article_slug: str, note: str = "") -> CollectionItem:
@@ -107,10 +122,10 @@ def add_item(row: Collection, article_slug: str, note: str = "") -> CollectionIt
         return existing
     last = db.session.scalar(select(func.max(CollectionItem.position))
                              .where(CollectionItem.collection_id == row.id))  # fmt: skip
-    item = CollectionItem(article_slug=article_slug, note=note.strip()[:500],
+    item = CollectionItem(article_slug=article_slug, note=note.strip()[:NOTE_MAX],
                           position=(last or 0) + 1)  # fmt: skip
     row.items.append(item)
-    row.updated_at = utcnow()
+    _touch(row)
     db.session.commit()
     return item
 
@@ -126,14 +141,26 @@ def move(row: Collection, item_id: int, step: int) -> None:
         items[index], items[target] = items[target], items[index]
         for position, item in enumerate(items, start=1):
             item.position = position
-        row.updated_at = utcnow()
+        _touch(row)
+    db.session.commit()
+
+
+def reorder(row: Collection, item_ids: list[int]) -> None:
+    """Put the items in the given order (every item once, as dragging leaves them); commits."""
+    items = {item.id: item for item in row.items}
+    if sorted(item_ids) != sorted(items):
+        raise CollectionError("De leeslijst is intussen veranderd; laad de pagina opnieuw.")
+    for position, item_id in enumerate(item_ids, start=1):
+        items[item_id].position = position
+    row.items.sort(key=lambda item: item.position)
+    _touch(row)
     db.session.commit()
 
 
 def set_note(item: CollectionItem, note: str) -> None:
     """Change an item's "waarom lezen" line; commits."""
-    item.note = " ".join(note.split())[:500]
-    item.collection.updated_at = utcnow()
+    item.note = " ".join(note.split())[:NOTE_MAX]
+    _touch(item.collection)
     db.session.commit()
 
 
@@ -141,7 +168,7 @@ def remove_item(item: CollectionItem) -> None:
     """Take an item out of its collection; commits."""
     collection = item.collection
     collection.items.remove(item)
-    collection.updated_at = utcnow()
+    _touch(collection)
     db.session.commit()
 
 
@@ -150,3 +177,40 @@ def entries(row: Collection) -> list[Entry]:
     slugs = [i.article_slug for i in row.items]
     published = {a.slug: a for a in queries.cards(queries.card_select(Article.slug.in_(slugs)))}
     return [Entry(item, published.get(item.article_slug)) for item in row.items]
+
+
+# --- the files in content/collections/: plain data in, plain data out ------------------------
+
+
+def collection_state(row: Collection) -> dict[str, Any]:
+    """Return a collection as the plain data its content file holds."""
+    return {
+        "title": row.title,
+        "description": row.description or "",
+        "scope": row.context_kind,
+        "target": row.context_key or "",
+        "published": bool(row.published),
+        "items": [(item.article_slug, item.note or "") for item in row.items],
+    }
+
+
+def apply_state(row: Collection | None, slug: str, state: dict[str, Any]) -> Collection:
+    """Create or set a collection from plain data (a content file); the caller commits."""
+    if row is None:
+        row = Collection(slug=slug, items=[], created_at=utcnow())
+        db.session.add(row)
+    row.title, row.description = state["title"], state.get("description") or ""
+    row.context_kind, row.context_key = state["scope"], state.get("target") or ""
+    row.published = bool(state.get("published", True))
+    # Reuse the rows of articles that stay: a delete and insert of the same slug in one flush
+    # would hit the unique constraint (the unit of work inserts before it deletes).
+    existing = {item.article_slug: item for item in row.items}
+    items = []
+    for position, (article_slug, note) in enumerate(state["items"], start=1):
+        item = existing.get(article_slug) or CollectionItem(article_slug=article_slug)
+        item.note, item.position = note, position
+        items.append(item)
+    row.items = items
+    row.updated_at = utcnow()
+    row.edited_online_at = None
+    return row

@@ -586,6 +586,10 @@ class Collection(db.Model):
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Like an article's: the content/collections/ file last loaded (None: made online), and
+    # whether an editor changed the list since, so a sync never overwrites that silently.
+    file_checksum: Mapped[str | None] = mapped_column(String(64))
+    edited_online_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     items: Mapped[list[CollectionItem]] = relationship(
         back_populates="collection", cascade="all, delete-orphan",

@@ -40,7 +40,7 @@ from kb.models import (
     db,
     utcnow,
 )
-from kb.render import render_markdown
+from kb.render import normalise_markdown, render_markdown
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +137,13 @@ def apply_state(article: Article, state: dict[str, Any]) -> None:
     the "Meer weten" fields "external_links" ({title, url} dicts), "organisations", "contact"
     and "editor_note"; so a form or an old revision without them leaves them as they are.
     """
-    rendered = render_markdown(state.get("body_md") or "")
+    body = normalise_markdown(state.get("body_md") or "")
+    rendered = render_markdown(body)
     article.title = state["title"]
     if state.get("kind"):
         article.kind = queries.by_slug(Kind, state["kind"])
     article.summary = state.get("summary") or ""
-    article.body_md = state.get("body_md") or ""
+    article.body_md = body
     article.body_html = rendered.html
     article.body_text = rendered.text
     article.reference_date = state.get("reference_date") or ""

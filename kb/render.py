@@ -155,6 +155,13 @@ def render_markdown(source: str, article_url_prefix: str = "/artikel/") -> Rende
     )  # fmt: skip
 
 
+def normalise_markdown(source: str) -> str:
+    """Return Markdown as a content file holds it: LF line ends, no blank space around it."""
+    # A file's body is read stripped, so an online edit is kept the same way: then the file
+    # an export writes renders to the very HTML the edit did.
+    return source.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def close_fences(source: str) -> str:
     """Close a code fence left open at the end of one field, so it cannot swallow what follows.
 

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb import collections, publishing
-from kb.models import Article, Collection, db
+from kb.models import Article, Collection, SearchLog, db
 from tests.support.accounts import csrf, login, make_user
 
 
@@ -19,8 +19,14 @@ def _editor(app: Flask) -> FlaskClient:
 
 def _make(editor: FlaskClient, title: str = "Starten met OOGO", **fields) -> str:
     url = "/redactie/leeslijsten/"
-    data = {"csrf_token": csrf(editor, url), "title": title, "description": "Voor wie begint.",
-            "context_kind": "advice", "context_key": "4", "published": "y"} | fields
+    data = {
+        "csrf_token": csrf(editor, url),
+        "title": title,
+        "description": "Voor wie begint.",
+        "context_kind": "advice",
+        "context_key": "4",
+        "published": "y",
+    } | fields
     response = editor.post(url, data=data)
     assert response.status_code == 303, response.get_data(as_text=True)
     return response.location.rsplit("/", 1)[1]
@@ -53,8 +59,10 @@ def test_an_editor_builds_and_reorders_a_collection_with_buttons(app: Flask) -> 
     editor.post(f"/redactie/leeslijsten/{slug}/items/{last}/omhoog", data={"csrf_token": token})
     editor.post(f"/redactie/leeslijsten/{slug}/items/{last}/omhoog", data={"csrf_token": token})
     assert _order(app, slug) == ["oke-op-school-test", "oogo-test", "regioportret-testregio"]
-    editor.post(f"/redactie/leeslijsten/{slug}/items/{last}/notitie",
-                data={"csrf_token": token, "note": "Begin hier: een concreet voorbeeld."})
+    editor.post(
+        f"/redactie/leeslijsten/{slug}/items/{last}/notitie",
+        data={"csrf_token": token, "note": "Begin hier: een concreet voorbeeld."},
+    )
     page = app.test_client().get(f"/leeslijst/{slug}").get_data(as_text=True)
     assert page.index("OKé") < page.index("OOGO uitgelegd")
     assert "Begin hier: een concreet voorbeeld." in page
@@ -100,8 +108,12 @@ def test_only_editors_shape_collections(app: Flask) -> None:
     login(member, make_user(app).email)
     assert member.get("/redactie/leeslijsten/").status_code == 403
     token = csrf(member, "/mijn-kennisbank")
-    assert member.post("/redactie/leeslijsten/x/toevoegen",
-                       data={"csrf_token": token, "article": "oogo-test"}).status_code == 403
+    assert (
+        member.post(
+            "/redactie/leeslijsten/x/toevoegen", data={"csrf_token": token, "article": "oogo-test"}
+        ).status_code
+        == 403
+    )
 
 
 def test_an_item_of_another_collection_cannot_be_moved_through_this_one(app: Flask) -> None:
@@ -111,8 +123,9 @@ def test_an_item_of_another_collection_cannot_be_moved_through_this_one(app: Fla
     with app.app_context():
         item = collections.by_slug(second).items[0].id
     token = csrf(editor, f"/redactie/leeslijsten/{first}")
-    response = editor.post(f"/redactie/leeslijsten/{first}/items/{item}/verwijderen",
-                           data={"csrf_token": token})
+    response = editor.post(
+        f"/redactie/leeslijsten/{first}/items/{item}/verwijderen", data={"csrf_token": token}
+    )
     assert response.status_code == 404
     assert _order(app, second) == ["oogo-test"]
 
@@ -141,3 +154,72 @@ def test_a_member_follows_a_collection_and_hears_of_its_articles(app: Flask) -> 
         assert followed.follow.kind == "collection"
         assert [a.title for a in followed.new] == ["OOGO, met nieuwe afspraken"]
         assert db.session.query(Follow).count() == 1
+
+
+def test_an_editor_adds_from_the_search_results_and_returns_to_them(app: Flask) -> None:
+    editor = _editor(app)
+    slug = _make(editor)
+    page = editor.get("/zoeken?q=oogo").get_data(as_text=True)
+    assert 'form="leeslijst-toevoegen" name="article" value="oogo-test"' in page
+    token = csrf(editor, "/zoeken?q=oogo")
+    response = editor.post("/redactie/leeslijsten/kies/toevoegen",
+                           data={"csrf_token": token, "collection": slug, "article": "oogo-test",
+                                 "back": "search", "search": "q=oogo&sort=nieuw"})  # fmt: skip
+    assert response.status_code == 303
+    assert response.location == f"/zoeken?q=oogo&sort=nieuw&leeslijst={slug}#resultaat-oogo-test"
+    assert _order(app, slug) == ["oogo-test"]
+    with app.app_context():
+        logged = db.session.query(SearchLog).count()
+    back = editor.get(response.location).get_data(as_text=True)
+    assert f'<option value="{slug}" selected>' in back and "Toegevoegd aan" in back
+    with app.app_context():  # coming back is not another search in Zoekanalyse
+        assert db.session.query(SearchLog).count() == logged
+
+
+def test_the_search_query_cannot_turn_the_way_back_into_another_site(app: Flask) -> None:
+    editor = _editor(app)
+    slug = _make(editor)
+    token = csrf(editor, "/zoeken?q=oogo")
+    response = editor.post("/redactie/leeslijsten/kies/toevoegen",
+                           data={"csrf_token": token, "collection": slug, "article": "oogo-test",
+                                 "back": "search", "search": "//evil.example/x"})  # fmt: skip
+    assert response.location.startswith("/zoeken?")
+
+
+def test_readers_never_see_the_editors_search_tools(app: Flask) -> None:
+    editor = _editor(app)
+    _make(editor)
+    assert "leeslijst-toevoegen" in editor.get("/zoeken?q=oogo").get_data(as_text=True)
+    # Right after an editor's request (warm caches in this process), a reader's page has none.
+    member = app.test_client()
+    login(member, make_user(app).email)
+    for client in (app.test_client(), member):
+        page = client.get("/zoeken?q=oogo").get_data(as_text=True)
+        assert "oogo-test" in page
+        assert "leeslijst" not in page.lower().replace("leeslijsten", "")
+
+
+def test_a_dragged_order_is_saved_in_one_post(app: Flask) -> None:
+    editor = _editor(app)
+    slug = _make(editor)
+    for article in ("oogo-test", "regioportret-testregio", "oke-op-school-test"):
+        _add(editor, slug, article)
+    with app.app_context():
+        ids = {i.article_slug: i.id for i in collections.by_slug(slug).items}
+    page = editor.get(f"/redactie/leeslijsten/{slug}").get_data(as_text=True)
+    assert f'data-reorder="/redactie/leeslijsten/{slug}/volgorde"' in page
+    token = csrf(editor, f"/redactie/leeslijsten/{slug}")
+    wanted = ["regioportret-testregio", "oke-op-school-test", "oogo-test"]
+    order = [ids[s] for s in wanted]
+    response = editor.post(
+        f"/redactie/leeslijsten/{slug}/volgorde", data={"csrf_token": token, "order": order}
+    )
+    assert response.status_code == 303
+    assert _order(app, slug) == wanted
+    # An order that leaves an item out (the list changed meanwhile) changes nothing.
+    response = editor.post(f"/redactie/leeslijsten/{slug}/volgorde",
+                           data={"csrf_token": token, "order": [ids["oogo-test"]]})  # fmt: skip
+    assert response.status_code == 409 and "intussen veranderd" in response.get_data(as_text=True)
+    assert _order(app, slug) == wanted
+    assert editor.post(f"/redactie/leeslijsten/{slug}/volgorde",
+                       data={"order": [ids["oogo-test"]]}).status_code == 400  # fmt: skip

@@ -31,7 +31,14 @@ REQUIRED_FIELDS = (
     "sources",
     "links",
 )
+# An article published from a submission keeps the rules it was published under (region,
+# themes, summary, cited to the submitting organisation): `origin: submission`, written by
+# `kb export-content`. The editorial rules for written articles (links, lengths, sections,
+# sources from sources.yml) are not asked of it.
+SUBMISSION = "submission"
+SUBMISSION_REQUIRED = ("title", "kind", "summary", "regions", "themes", "reference_date")
 OPTIONAL_FIELDS = (
+    "origin",
     "advice",
     "sectors",
     "related",
@@ -66,6 +73,7 @@ class ArticleFile:
     organisations: list[str] = field(default_factory=list)
     contact: str = ""
     editor_note: str = ""
+    origin: str = "content"
     body: str = ""
     rendered: Rendered | None = None
 
@@ -105,7 +113,10 @@ def parse_article(path: Path, problems: list[Problem]) -> ArticleFile | None:
     for name in meta:
         if name not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
             problems.append(Problem(where, name, "onbekend veld"))
-    for name in REQUIRED_FIELDS:
+    origin = str(meta.get("origin") or "content")
+    if origin not in ("content", SUBMISSION):
+        problems.append(Problem(where, "origin", f"alleen '{SUBMISSION}'"))
+    for name in SUBMISSION_REQUIRED if origin == SUBMISSION else REQUIRED_FIELDS:
         if meta.get(name) in (None, "", []):
             problems.append(Problem(where, name, "verplicht veld ontbreekt"))
     updated = meta.get("updated")
@@ -125,6 +136,7 @@ def parse_article(path: Path, problems: list[Problem]) -> ArticleFile | None:
         organisations=[str(v).strip() for v in _as_list(meta.get("organisations"))],
         contact=" ".join(str(meta.get("contact") or "").split()),
         editor_note=str(meta.get("editor_note") or "").strip(),
+        origin=origin,
         body=post.content,
     )
     for index, link in enumerate(_as_list(meta.get("links"))):
@@ -156,7 +168,8 @@ def validate_article(article: ArticleFile, taxonomy: Taxonomy, problems: list[Pr
     kind = taxonomy.kinds.get(article.kind)
     if article.kind and kind is None:
         problem("kind", f"onbekende soort '{article.kind}'")
-    if article.summary and not SUMMARY_MIN <= len(article.summary) <= SUMMARY_MAX:
+    submitted = article.origin == SUBMISSION
+    if article.summary and not submitted and not SUMMARY_MIN <= len(article.summary) <= SUMMARY_MAX:
         problem("summary", f"{len(article.summary)} tekens; {SUMMARY_MIN} tot {SUMMARY_MAX}")
     for name, values, known in (
         ("regions", article.regions, taxonomy.regions),
@@ -181,12 +194,16 @@ def validate_article(article: ArticleFile, taxonomy: Taxonomy, problems: list[Pr
         except ValueError:
             problem("updated", "schrijf als JJJJ-MM-DD")
     for index, src in enumerate(article.sources):
+        if submitted and "id" not in src:
+            if set(src) != {"organisation"}:
+                problem(f"sources[{index}]", "een inzending noemt alleen de organisation")
+            continue
         if src.get("id") not in taxonomy.sources:
             problem(f"sources[{index}].id", f"onbekende bron '{src.get('id')}'")
         if not src.get("section"):
             problem(f"sources[{index}].section", "hoofdstuk of paragraaf ontbreekt")
     _validate_links(article, problem)
-    _validate_body(article, kind, problem)
+    _validate_body(article, None if submitted else kind, problem)
 
 
 def _validate_links(article: ArticleFile, problem: Any) -> None:

@@ -12,18 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
-from kb import publishing
+from kb import collections, publishing
+from kb.content.collections import CollectionFile, read_collections
 from kb.content.files import ArticleFile, read_articles
 from kb.content.originality import SourceIndex
+from kb.content.states import article_file_state, comparable, file_state
 from kb.content.taxonomy import Problem, Taxonomy, load_taxonomy
 from kb.models import (
     Advice,
     Article,
+    Collection,
     Kind,
     Region,
     Sector,
@@ -45,15 +47,30 @@ class SyncReport:
     unchanged: int = 0
     unpublished: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    # The same for the leeslijsten in content/collections/.
+    collections_changed: list[str] = field(default_factory=list)
+    collections_unchanged: int = 0
+    collections_unpublished: list[str] = field(default_factory=list)
+    collection_conflicts: list[str] = field(default_factory=list)
 
 
 def check_content(
     content_dir: Path, sources_dir: Path | None = None
 ) -> tuple[Taxonomy, list[ArticleFile], list[Problem]]:
-    """Validate the taxonomy and every article; optionally check wording against the sources."""
+    """Validate the taxonomy, every article and every leeslijst; optionally check wording
+    against the sources."""
+    taxonomy, articles, _collections, problems = _read_all(content_dir, sources_dir)
+    return taxonomy, articles, problems
+
+
+def _read_all(
+    content_dir: Path, sources_dir: Path | None = None
+) -> tuple[Taxonomy, list[ArticleFile], list[CollectionFile], list[Problem]]:
     taxonomy, problems = load_taxonomy(content_dir / "taxonomy")
     articles, article_problems = read_articles(content_dir / "articles", taxonomy)
     problems.extend(article_problems)
+    lists, list_problems = read_collections(content_dir / "collections", taxonomy, articles)
+    problems.extend(list_problems)
     source_index = SourceIndex.from_directory(sources_dir) if sources_dir else None
     if source_index is not None:
         for article in articles:
@@ -61,7 +78,7 @@ def check_content(
                 problems.append(
                     Problem(str(article.path), "body", f"overgenomen uit de bron: «{passage}»")
                 )
-    return taxonomy, articles, problems
+    return taxonomy, articles, lists, problems
 
 
 def sync_taxonomy(taxonomy: Taxonomy) -> None:
@@ -101,9 +118,11 @@ def sync_taxonomy(taxonomy: Taxonomy) -> None:
         row.authors, row.year = data.get("authors") or "", data.get("year")
         row.url = data.get("url") or None
         db.session.add(row)
-    db.session.execute(db.delete(SynonymGroup))
-    for terms in taxonomy.synonyms:
-        db.session.add(SynonymGroup(terms=terms))
+    groups = list(db.session.scalars(select(SynonymGroup).order_by(SynonymGroup.id)))
+    if [g.terms for g in groups] != taxonomy.synonyms:  # rewritten only when they changed
+        db.session.execute(db.delete(SynonymGroup))
+        for terms in taxonomy.synonyms:
+            db.session.add(SynonymGroup(terms=terms))
     for entry in taxonomy.redirects:
         row = _get_or_new(SlugRedirect, kind=entry["kind"], old_slug=entry["from"])
         row.new_slug = entry["to"]
@@ -118,36 +137,11 @@ def _get_or_new(model: type, **key: str) -> object:
     return row
 
 
-def file_state(source: ArticleFile) -> dict[str, Any]:
-    """Return a parsed file as the plain data `publishing.apply_state` takes."""
-    return {
-        "title": source.title,
-        "kind": source.kind,
-        "summary": source.summary,
-        "body_md": source.body,
-        "reference_date": source.reference_date,
-        "themes": source.themes,
-        "advice": source.advice,
-        "sectors": source.sectors,
-        "regions": source.regions,
-        "related": source.related,
-        "content_updated": source.updated,
-        "external_links": source.links,
-        "organisations": source.organisations,
-        "contact": source.contact,
-        "editor_note": source.editor_note,
-        "citations": [
-            {"source_id": s["id"], "section": s.get("section", ""), "pages": s.get("pages", "")}
-            for s in source.sources
-        ],
-    }
-
-
 def sync_content(
     content_dir: Path, force: frozenset[str] = frozenset()
 ) -> tuple[SyncReport, list[Problem]]:
     """Validate content/ and upsert it; write nothing if any problem is found."""
-    taxonomy, files, problems = check_content(content_dir)
+    taxonomy, files, lists, problems = _read_all(content_dir)
     report = SyncReport()
     if problems:
         return report, problems
@@ -160,9 +154,11 @@ def sync_content(
             _sync_one(existing.get(source.slug), source, force, report, now, content_dir)
         seen = {f.slug for f in files}
         for slug, article in existing.items():
-            if article.origin == "content" and slug not in seen and article.status == "published":
+            from_file = article.origin == "content" or article.source_path is not None
+            if from_file and slug not in seen and article.status == "published":
                 publishing.unpublish(article)
                 report.unpublished.append(slug)
+        _sync_collections(lists, force, report)
     db.session.commit()
     return report, []
 
@@ -178,13 +174,22 @@ def _sync_one(
     if article is not None and article.file_checksum == source.checksum:
         report.unchanged += 1
         return
+    if article is not None and comparable(article_file_state(article)) == comparable(
+        file_state(source)
+    ):
+        # The file says what the database says (an export of it): take it as the article's
+        # file, so the online edits it holds are no longer a conflict. Nothing else changes.
+        article.source_path = str(source.path.relative_to(content_dir))
+        article.file_checksum, article.edited_online_at = source.checksum, None
+        report.unchanged += 1
+        return
     if article is not None and article.edited_online_at is not None:
         if source.slug not in force:
             report.conflicts.append(source.slug)
             return
         publishing.snapshot_revision(article, author=None, note="Online versie vóór sync --force")
     if article is None:
-        article = publishing.create_article(source.slug, "content", file_state(source))
+        article = publishing.create_article(source.slug, source.origin, file_state(source))
         report.created.append(source.slug)
     else:
         publishing.apply_state(article, file_state(source))
@@ -195,6 +200,35 @@ def _sync_one(
     article.file_checksum = source.checksum
     article.edited_online_at = None
     article.updated_at = now
+
+
+def _sync_collections(
+    files: list[CollectionFile], force: frozenset[str], report: SyncReport
+) -> None:
+    """Upsert the leeslijsten by the same rules as the articles (see the module docstring)."""
+    existing = {c.slug: c for c in db.session.scalars(select(Collection))}
+    for source in files:
+        row = existing.get(source.slug)
+        state = source.state()
+        if row is not None and row.file_checksum == source.checksum:
+            report.collections_unchanged += 1
+            continue
+        if row is not None and collections.collection_state(row) == state:
+            # The file says what the database says (an export of it): take it as the file.
+            row.file_checksum, row.edited_online_at = source.checksum, None
+            report.collections_unchanged += 1
+            continue
+        if row is not None and row.edited_online_at is not None and source.slug not in force:
+            report.collection_conflicts.append(source.slug)
+            continue
+        row = collections.apply_state(row, source.slug, state)
+        row.file_checksum = source.checksum
+        report.collections_changed.append(source.slug)
+    seen = {f.slug for f in files}
+    for slug, row in existing.items():
+        if row.file_checksum is not None and slug not in seen and row.published:
+            row.published = False
+            report.collections_unpublished.append(slug)
 
 
 def content_dir() -> Path:

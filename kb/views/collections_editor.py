@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, quote, urlencode
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -98,7 +100,17 @@ def add(slug: str):
         flash(str(error), "error")
     if request.form.get("back") == "article" and queries.article_by_slug(article_slug):
         return redirect(url_for("public.article", slug=article_slug), code=303)
+    if request.form.get("back") == "search":
+        return redirect(_back_to_search(request.form.get("search", ""), row.slug, article_slug),
+                        code=303)  # fmt: skip
     return redirect(url_for("collections_editor.edit", slug=row.slug), code=303)
+
+
+def _back_to_search(query: str, collection: str, article: str) -> str:
+    # Only a query string is taken from the form, re-encoded: never a URL to redirect to.
+    pairs = [(k, v) for k, v in parse_qsl(query[:4000]) if k != "leeslijst"]
+    pairs.append(("leeslijst", collection))
+    return f"{url_for('search.search_page')}?{urlencode(pairs)}#resultaat-{quote(article)}"
 
 
 @bp.post("/<slug>/items/<int:item_id>/<any(omhoog, omlaag):direction>")
@@ -109,6 +121,19 @@ def move(slug: str, item_id: int, direction: str):
     if ActionForm().validate_on_submit():
         collections.move(row, item.id, -1 if direction == "omhoog" else 1)
     return redirect(url_for("collections_editor.edit", slug=slug) + f"#item-{item_id}", code=303)
+
+
+@bp.post("/<slug>/volgorde")
+def reorder(slug: str):
+    """Save the order the editor dragged the items into (sent by static/js/collections.js)."""
+    row = _collection(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        collections.reorder(row, request.form.getlist("order", type=int))
+    except collections.CollectionError as error:
+        return str(error), 409, {"Content-Type": "text/plain; charset=utf-8"}
+    return redirect(url_for("collections_editor.edit", slug=slug), code=303)
 
 
 @bp.post("/<slug>/items/<int:item_id>/notitie")

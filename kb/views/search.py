@@ -121,7 +121,8 @@ def search_page():
     """Show the search form, results with facets, and help when nothing is found."""
     config = current_app.config
     search = parse_request(config["PER_PAGE"], config["SEARCH_MAX_PER_PAGE"])
-    result, articles = run(search)
+    # An editor sent back here after "Voeg toe aan leeslijst" (?leeslijst=) searched already.
+    result, articles = run(search, log="leeslijst" not in request.args)
     labels = queries.facet_labels()
     retired = queries.retired()  # retired values are offered only when already chosen
     facets = [

@@ -145,6 +145,33 @@ def submit_complete_form(page: Page, site: Site) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bedankt")
 
 
+def editing_a_collection(page: Page, site: Site) -> None:
+    """Open a leeslijst with three articles, made once through the forms and search results."""
+    page.goto(site.url + "/redactie/leeslijsten/")
+    if not page.get_by_role("heading", name="Leeslijsten", exact=True).count():
+        log_in(page, site.url, ACCOUNTS["editor"][0])  # the storing server starts logged out
+        visit("/redactie/leeslijsten/")(page, site)
+    existing = page.get_by_role("link", name="Proeflijst", exact=True)
+    if existing.count():
+        existing.click()
+    else:
+        page.get_by_label("Titel").fill("Proeflijst")
+        page.get_by_role("button", name="Maken").click()
+        visit("/zoeken?q=jeugdhulp", shows=RESULTS)(page, site)
+        for button in page.get_by_role("button", name=re.compile("^Voeg toe aan leeslijst")).all():
+            button.click()
+            expect(page.get_by_text("Toegevoegd aan").first).to_be_visible()
+        visit("/redactie/leeslijsten/proeflijst")(page, site)
+    expect(page.get_by_role("heading", name="Leeslijst: Proeflijst")).to_be_visible()
+    expect(page.locator(".kb-drag-handle").first).to_be_attached()
+
+
+def search_with_collection_tools(page: Page, site: Site) -> None:
+    """Search as an editor who has a leeslijst: "Voeg toe aan leeslijst" under each result."""
+    editing_a_collection(page, site)
+    visit("/zoeken?q=jeugdhulp&leeslijst=proeflijst", shows=RESULTS)(page, site)
+
+
 # The statement pages another branch adds; checked as soon as their routes exist.
 STATEMENT_PAGES = [
     PageState("toegankelijkheid", "anonymous", visit("/toegankelijkheid")),
@@ -163,10 +190,16 @@ NETWORK_PAGES = [
     PageState("newsletter", "anonymous", visit("/nieuwsbrief")),
     PageState("my-kennisbank", "member", visit("/mijn-kennisbank")),
     # A fixed past period: the suite's own searches must not change what this page shows.
-    PageState("editor-analytics", "editor",
-              visit("/redactie/zoekanalyse/?periode=aangepast&van=2020-01-06&tot=2020-01-12")),
+    PageState(
+        "editor-analytics",
+        "editor",
+        visit("/redactie/zoekanalyse/?periode=aangepast&van=2020-01-06&tot=2020-01-12"),
+    ),
     PageState("editor-review-due", "editor", visit("/redactie/controle/")),
     PageState("editor-collections", "editor", visit("/redactie/leeslijsten/")),
+    # Both make a leeslijst the first time, so they run on the storing server (STORING_STATES).
+    PageState("editor-collection-edit", "editor", editing_a_collection),
+    PageState("editor-search-add", "editor", search_with_collection_tools),
     PageState("editor-calls", "editor", visit("/redactie/oproepen/")),
     PageState("editor-call-new", "editor", visit("/redactie/oproepen/nieuw")),
     PageState("editor-news", "editor", visit("/redactie/nieuws")),
@@ -239,7 +272,7 @@ PAGE_STATES = [
 
 # States whose reaching stores something: they run on a server of their own, so the pages that
 # list stored things (the editors' queue, "Mijn inzendingen") look the same in any test order.
-STORING_STATES = {"submit-done"}
+STORING_STATES = {"submit-done", "editor-collection-edit", "editor-search-add"}
 
 
 def params() -> list[object]:

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from kb import accounts, agenda, follows, freshness, search
+from kb import accounts, agenda, follows, freshness, groups, search
 from kb.content import check_content, content_dir, style_warnings, sync_content
 from kb.publishing import apply_index_outbox
 
@@ -172,8 +172,12 @@ def check_index_command(repair: bool) -> None:
 
 @kb_cli.command("send-digests")
 def send_digests_command() -> None:
-    """Mail what is new to followers and newsletter subscribers (cron; safe to run twice)."""
+    """Mail what is new to followers, subscribers and group members (cron; safe to run twice)."""
     report = follows.send_digests()
+    # The groups' part: owed post mails, missed fan-outs and the daily group summaries.
+    grouped = groups.send_group_digests()
+    for name in ("sent", "empty", "deferred", "failed"):
+        setattr(report, name, getattr(report, name) + getattr(grouped, name))
     click.echo(f"Verstuurd: {report.sent}; niets nieuws: {report.empty}; "
                f"uitgesteld (index): {report.deferred}; mislukt: {report.failed}.")  # fmt: skip
     if report.failed:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from kb.groups.models import Post
+from kb.groups.models import Post, PostReport
 
 
 def post_created(post: Post) -> None:
     """Tell the members (and everyone mentioned) about a new post; a no-op until groupmail."""
+
+
+def post_reported(report: PostReport) -> None:
+    """Tell the group's begeleiders about a report; a no-op until groupmail."""

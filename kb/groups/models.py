@@ -138,6 +138,9 @@ class Post(db.Model):
     pending_review: Mapped[bool] = mapped_column(Boolean, default=False)
     # The project's Dutch analysis of title + body, space separated, written with the post.
     search_terms: Mapped[str] = mapped_column(Text, default="")
+    # The key the form carried (made when it was shown): a double click or a retried request
+    # stores the post once. Unique in the database, not just checked.
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     topic: Mapped[Topic] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

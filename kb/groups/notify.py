@@ -27,7 +27,7 @@ from kb import follows, mail
 from kb.groups import mentions
 from kb.groups.access import can
 from kb.groups.mailstate import GroupFanout, GroupMailPref, GroupNotice
-from kb.groups.models import Group, GroupMember, Mention, Post, Topic
+from kb.groups.models import Group, GroupMember, Mention, Post, PostReport, Topic
 from kb.models import User, db, utcnow
 
 log = logging.getLogger(__name__)
@@ -199,3 +199,27 @@ def _send(notice: GroupNotice, user: User, post: Post, topic: Topic, group: Grou
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     })  # fmt: skip
+
+
+def post_reported(report: PostReport) -> None:
+    """Tell the group's begeleiders about a report (editors if it has none); never raises."""
+    try:
+        post = db.session.get(Post, report.post_id)
+        topic, group = post.topic, db.session.get(Group, post.group_id)
+        addresses = list(db.session.scalars(
+            select(User.email).join(GroupMember, GroupMember.user_id == User.id)
+            .where(GroupMember.group_id == group.id, GroupMember.state == "active",
+                   GroupMember.role == "facilitator", User.is_blocked.is_(False))
+        ))  # fmt: skip
+        if not addresses:  # editors moderate every group (kb.groups.access)
+            editors = current_app.config.get("EDITOR_EMAILS") or ""
+            addresses = [a.strip() for a in editors.split(",") if a.strip()]
+        text = render_template(
+            "mail/group_report.txt", group=group, topic=topic, reason=report.reason,
+            link=topic_url(topic, group) + f"#bericht-{post.id}",
+        )  # fmt: skip
+        for address in addresses:  # one mail each: begeleiders do not see each other's address
+            mail.send_mail(address, f"Melding in {group.name}: {topic.title}", text)
+    except Exception:  # the report is committed already; the begeleiders also see it listed
+        db.session.rollback()
+        log.exception("Melding %s niet gemaild", report.id)

@@ -22,6 +22,7 @@ from kb.search.log import flush_search_log, log_search, purge_search_log, search
 from kb.search.ranking import SearchResult
 from kb.search.related import known_terms
 from kb.search.storage import IndexUnavailable
+from kb.search.terms import analyse_terms
 from kb.search.textquery import TermQuery, query_terms
 
 # A read error inside the engine marks the index broken and raises IndexUnavailable (503).
@@ -30,6 +31,7 @@ more_like_this = guarded(related.more_like_this)
 complete_titles = guarded(related.complete_titles)
 
 __all__ = [
+    "analyse_terms",
     "FACETS",
     "IndexReport",
     "IndexUnavailable",

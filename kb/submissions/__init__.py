@@ -20,7 +20,16 @@ from kb.submissions.pending import discard as discard_pending
 from kb.submissions.pending import owner_key as pending_owner
 from kb.submissions.pending import purge as purge_pending
 from kb.submissions.similar import similar_articles
-from kb.submissions.uploads import collect_uploads, download, limits_sentence, readable_size
+from kb.submissions.uploads import (
+    Checked,
+    check_files,
+    collect_uploads,
+    download,
+    limits_sentence,
+    readable_size,
+    remove_stored,
+    store,
+)
 from kb.submissions.workflow import (
     ACTION_LABELS,
     FIELD_LABELS,
@@ -43,6 +52,7 @@ from kb.submissions.workflow import (
 
 __all__ = [
     "ACTION_LABELS",
+    "Checked",
     "FIELD_LABELS",
     "OPEN",
     "SECTIONS",
@@ -56,6 +66,7 @@ __all__ = [
     "TransitionError",
     "by_idempotency_key",
     "by_token",
+    "check_files",
     "collect_uploads",
     "create",
     "discard_pending",
@@ -70,8 +81,10 @@ __all__ = [
     "purge_pending",
     "readable_size",
     "reject",
+    "remove_stored",
     "rendered_sections",
     "resubmit",
     "send_back",
     "similar_articles",
+    "store",
 ]

@@ -140,27 +140,21 @@ def check(upload: FileStorage) -> Checked:
     return Checked(name, TYPES[kind], data, hashlib.sha256(data).hexdigest())
 
 
-def collect_uploads(
-    form: Any, keep_new: bool, owner: str = ""
-) -> tuple[list[PendingFile], list[str]]:
-    """Keep a posted form's earlier uploads, drop those the user removed, check the new ones.
+def check_files(
+    files: list[Any], held: int = 0, held_bytes: int = 0
+) -> tuple[list[Checked], list[str]]:
+    """Check uploaded files against the type checks and the count and size limits.
 
-    New files are written to the pending area only when keep_new (the form is valid and within
-    its limits); otherwise they are checked, reported and forgotten. The form's `pending` field
-    gets the new signed list; its `attachments` field the errors.
+    `held` files of `held_bytes` are already kept for the same form and count against the
+    limits. Returns the files that passed (in memory) and a Dutch message for each refused one.
     """
     config = current_app.config
-    removed = set(request.form.getlist("verwijder_bijlage"))
-    held = pending.from_token(form.pending.data)
-    for item in [p for p in held if p.id in removed]:
-        pending.discard(item)
-    held = [p for p in held if p.id not in removed]
     errors: list[str] = []
     checked: list[Checked] = []
-    total = sum(p.size for p in held)
+    total = held_bytes
     maximum, total_limit = int(config["MAX_ATTACHMENTS"]), int(config["MAX_ATTACHMENTS_BYTES"])
-    for upload in [u for u in form.attachments.data or [] if getattr(u, "filename", None)]:
-        if len(held) + len(checked) >= maximum:
+    for upload in [u for u in files if getattr(u, "filename", None)]:
+        if held + len(checked) >= maximum:
             errors.append(f"{clean_filename(upload.filename)}: hoogstens {maximum} bijlagen.")
             continue
         try:
@@ -174,6 +168,43 @@ def collect_uploads(
             continue
         total += len(item.data)
         checked.append(item)
+    return checked, errors
+
+
+def store(item: Checked) -> str:
+    """Write a checked file to UPLOAD_DIR under a new random name and return that name.
+
+    Written to a temporary name first and renamed, so a reader never sees half a file.
+    """
+    folder = upload_dir()
+    stored = secrets.token_hex(20)
+    temporary = folder / f".{stored}.part"
+    temporary.write_bytes(item.data)
+    os.replace(temporary, folder / stored)
+    return stored
+
+
+def remove_stored(stored_names: list[str]) -> None:
+    """Delete stored files whose rows were never committed (nothing is left orphaned)."""
+    for name in stored_names:
+        (upload_dir() / name).unlink(missing_ok=True)
+
+
+def collect_uploads(
+    form: Any, keep_new: bool, owner: str = ""
+) -> tuple[list[PendingFile], list[str]]:
+    """Keep a posted form's earlier uploads, drop those the user removed, check the new ones.
+
+    New files are written to the pending area only when keep_new (the form is valid and within
+    its limits); otherwise they are checked, reported and forgotten. The form's `pending` field
+    gets the new signed list; its `attachments` field the errors.
+    """
+    removed = set(request.form.getlist("verwijder_bijlage"))
+    held = pending.from_token(form.pending.data)
+    for item in [p for p in held if p.id in removed]:
+        pending.discard(item)
+    held = [p for p in held if p.id not in removed]
+    checked, errors = check_files(form.attachments.data or [], len(held), sum(p.size for p in held))
     if checked and not keep_new:
         names = ", ".join(c.filename for c in checked)
         errors.append(
@@ -231,8 +262,12 @@ def prune_pending(max_age: float | None = None) -> pending.Purged:
     return pending.purge(max_age)
 
 
-def download(attachment: Attachment) -> Response:
-    """Serve an attachment as a download that the browser will never render or run."""
+def download(attachment: Any) -> Response:
+    """Serve an attachment as a download that the browser will never render or run.
+
+    Any row with stored_name, filename and content_type (submission and group attachments);
+    the caller has checked who may have it.
+    """
     path = upload_dir() / attachment.stored_name
     if not path.is_file():
         abort(404)

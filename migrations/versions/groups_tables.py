@@ -109,13 +109,15 @@ def upgrade():
     sa.Column('hidden_by_id', sa.Integer(), nullable=True),
     sa.Column('pending_review', sa.Boolean(), nullable=False),
     sa.Column('search_terms', sa.Text(), nullable=False),
+    sa.Column('client_key', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_group_post_author_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['deleted_by_id'], ['user.id'], name=op.f('fk_group_post_deleted_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['group_id'], ['group_space.id'], name=op.f('fk_group_post_group_id_group_space'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['hidden_by_id'], ['user.id'], name=op.f('fk_group_post_hidden_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['quote_of_id'], ['group_post.id'], name=op.f('fk_group_post_quote_of_id_group_post'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['topic_id'], ['group_topic.id'], name=op.f('fk_group_post_topic_id_group_topic'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_post'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_post')),
+    sa.UniqueConstraint('client_key', name=op.f('uq_group_post_client_key'))
     )
     with op.batch_alter_table('group_post', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_group_post_created_at'), ['created_at'], unique=False)

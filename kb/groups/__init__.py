@@ -1,28 +1,21 @@
 """Groups (issue 15): CoP spaces, members, invitations, discussions and their moderation.
 
 Modules: `models` (the tables), `access` (the one rule for who sees and does what; every route,
-<<<<<<< HEAD
-the search, the feeds and the mails use it), `notify` (mail for a new post: every-post members
-and @mentions, see `mentions`), `digest` (the group part of `kb send-digests`), `unsubscribe`
-(one-click unsubscribe of group mail), `search` ("In mijn groepen") and `mailstate` (the mail
-bookkeeping tables).
-=======
 the search, the feeds and the mails use it), `membership` (groups and members), `invitations`
 (signed, expiring links by e-mail), `discussions` (topics and posts), `attachments` (files with
 posts, through kb.submissions' checks), `moderation` (reports, hide/restore, lock, pin,
 approve), `drafts` (a post becomes a draft practice example), `pages` (what the pages read),
-`records` (the moderation log) and `notify` (hooks helper "groupmail" fills in).
->>>>>>> groups
+`records` (the moderation log), `notify` (mail for a new post or a report: every-post members
+and @mentions, see `mentions`), `digest` (the group part of `kb send-digests`), `unsubscribe`
+(one-click unsubscribe of group mail), `search` ("In mijn groepen", in the database, never in
+the public index) and `mailstate` (the mail bookkeeping tables).
 """
 
 from kb.groups import notify
 from kb.groups.access import ACTIONS, can, is_staff, membership, visible_group_ids
-<<<<<<< HEAD
-from kb.groups.digest import send_group_digests
-from kb.groups.mailstate import GroupFanout, GroupMailPref, GroupNotice
-=======
 from kb.groups.attachments import by_id as attachment_by_id
 from kb.groups.attachments import serve as serve_attachment
+from kb.groups.digest import send_group_digests
 from kb.groups.discussions import (
     BODY_MAX,
     TITLE_MAX,
@@ -46,6 +39,7 @@ from kb.groups.invitations import (
     open_invitations,
     register_and_accept,
 )
+from kb.groups.mailstate import GroupFanout, GroupMailPref, GroupNotice
 from kb.groups.membership import (
     KIND_LABELS,
     ROLE_LABELS,
@@ -66,7 +60,6 @@ from kb.groups.membership import (
     set_role,
     update_group,
 )
->>>>>>> groups
 from kb.groups.models import (
     KINDS,
     MEMBER_ROLES,
@@ -85,11 +78,6 @@ from kb.groups.models import (
     Topic,
     TopicRead,
 )
-<<<<<<< HEAD
-from kb.groups.notify import post_created
-from kb.groups.search import GroupHit, GroupSearch, search_posts
-from kb.groups.unsubscribe import is_group_recipient, unsubscribe
-=======
 from kb.groups.moderation import (
     ACTION_LABELS,
     REASON_MAX,
@@ -105,8 +93,10 @@ from kb.groups.moderation import (
     restore_deleted,
     set_topic_flag,
 )
+from kb.groups.notify import post_created
 from kb.groups.pages import group_list, members, topic_list, topic_posts
->>>>>>> groups
+from kb.groups.search import GroupHit, GroupSearch, search_posts
+from kb.groups.unsubscribe import is_group_recipient, unsubscribe
 
 __all__ = [
     "ACTIONS",
@@ -130,13 +120,10 @@ __all__ = [
     "GroupInvitation",
     "GroupMailPref",
     "GroupMember",
-<<<<<<< HEAD
     "GroupNotice",
     "GroupSearch",
-=======
     "InvitationError",
     "MembershipError",
->>>>>>> groups
     "Mention",
     "ModerationAction",
     "ModerationError",
@@ -154,9 +141,6 @@ __all__ = [
     "attachment_by_id",
     "by_slug",
     "can",
-<<<<<<< HEAD
-    "is_group_recipient",
-=======
     "citation",
     "create_group",
     "decline",
@@ -171,7 +155,7 @@ __all__ = [
     "hide",
     "history",
     "invite",
->>>>>>> groups
+    "is_group_recipient",
     "is_staff",
     "join",
     "leave",
@@ -180,12 +164,10 @@ __all__ = [
     "member_by_id",
     "members",
     "membership",
-<<<<<<< HEAD
     "post_created",
     "search_posts",
     "send_group_digests",
     "unsubscribe",
-=======
     "notify",
     "open_invitations",
     "open_reports",
@@ -206,6 +188,5 @@ __all__ = [
     "topic_list",
     "topic_posts",
     "update_group",
->>>>>>> groups
     "visible_group_ids",
 ]

@@ -8,7 +8,6 @@ post_count is exact, and none is lost; a locked topic refuses in the same statem
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask import current_app
@@ -16,7 +15,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kb.accounts import ThrottleUnavailable, take, wait_text
-from kb.groups import attachments, notify
+from kb.groups import attachments, mentions, notify
 from kb.groups.access import can, is_staff, membership
 from kb.groups.models import Group, GroupMember, Mention, Post, PostRevision, Topic, TopicRead
 from kb.groups.records import record
@@ -69,19 +68,8 @@ def needs_review(group: Group, user: User, member: GroupMember | None) -> bool:
 
 
 def _mentions(group: Group, body: str) -> list[int]:
-    """Return the ids of active members named as @Naam (full name, any case) in the body."""
-    if "@" not in body:
-        return []
-    rows = db.session.execute(
-        select(User.id, User.name)
-        .join(GroupMember, GroupMember.user_id == User.id)
-        .where(GroupMember.group_id == group.id, GroupMember.state == "active")
-    )
-    found = []
-    for user_id, name in rows:
-        if name and re.search(r"@" + re.escape(name) + r"(?!\w)", body, re.IGNORECASE):
-            found.append(user_id)
-    return found
+    """Return the ids of the active members the body mentions (the rule: kb.groups.mentions)."""
+    return sorted(mentions.mentioned_users(group.id, body))
 
 
 def _store(

@@ -168,7 +168,7 @@ def send_owed(post_id: int | None = None, now: datetime | None = None) -> tuple[
 def topic_url(topic: Topic, group: Group) -> str:
     """Return the absolute address of a topic (the page checks membership again)."""
     base = current_app.config["BASE_URL"].rstrip("/")
-    return base + url_for("groups.topic", slug=group.slug, topic_id=topic.id)
+    return base + url_for("group_topics.topic", slug=group.slug, topic_id=topic.id)
 
 
 def settings_url(group: Group) -> str:

@@ -96,7 +96,9 @@ def search_posts(user: Any, q: str, page: int = 1, per_page: int = 20) -> GroupS
         .limit(per_page)
     ).all()  # fmt: skip
     for post, title, slug, name, author in rows:
-        url = url_for("groups.topic", slug=slug, topic_id=post.topic_id) + f"#bericht-{post.id}"
+        url = (
+            url_for("group_topics.topic", slug=slug, topic_id=post.topic_id) + f"#bericht-{post.id}"
+        )
         result.hits.append(GroupHit(post.id, title, name, author or "Een deelnemer",
                                     post.created_at, terms.excerpt(post.body), url))  # fmt: skip
     return result

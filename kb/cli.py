@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from kb import accounts, agenda, follows, freshness, search
+from kb import accounts, agenda, follows, freshness, groups, search
 from kb.content import check_content, content_dir, style_warnings, sync_content
 from kb.publishing import apply_index_outbox
 
@@ -218,6 +218,14 @@ def purge_pending_command(max_age: float | None) -> None:
 
     purged = purge_pending(max_age)
     click.echo(f"Verwijderd uit de wachtruimte: {purged.files} bijlagen ({purged.bytes} bytes).")
+
+
+@kb_cli.command("create-cop-groups")
+def create_cop_groups_command() -> None:
+    """Create a group for every published Community of Practice that has none (idempotent)."""
+    made = groups.ensure_cop_groups()
+    click.echo(f"CoP-groepen aangemaakt: {len(made)}" + (
+        " (" + ", ".join(g.slug for g in made) + ")" if made else ""))  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

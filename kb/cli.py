@@ -224,6 +224,14 @@ def purge_pending_command(max_age: float | None) -> None:
     click.echo(f"Verwijderd uit de wachtruimte: {purged.files} bijlagen ({purged.bytes} bytes).")
 
 
+@kb_cli.command("create-cop-groups")
+def create_cop_groups_command() -> None:
+    """Create a group for every published Community of Practice that has none (idempotent)."""
+    made = groups.ensure_cop_groups()
+    click.echo(f"CoP-groepen aangemaakt: {len(made)}" + (
+        " (" + ", ".join(g.slug for g in made) + ")" if made else ""))  # fmt: skip
+
+
 def init_app(app: Flask) -> None:
     """Register the kb command group."""
     app.cli.add_command(kb_cli)

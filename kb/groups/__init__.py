@@ -11,7 +11,7 @@ and @mentions, see `mentions`), `digest` (the group part of `kb send-digests`), 
 the public index) and `mailstate` (the mail bookkeeping tables).
 """
 
-from kb.groups import notify
+from kb.groups import forms, notify
 from kb.groups.access import ACTIONS, can, is_staff, membership, visible_group_ids
 from kb.groups.attachments import by_id as attachment_by_id
 from kb.groups.attachments import serve as serve_attachment
@@ -31,6 +31,7 @@ from kb.groups.discussions import (
     topic_by_id,
 )
 from kb.groups.drafts import DraftError, citation, make_draft
+from kb.groups.guards import require
 from kb.groups.invitations import (
     InvitationError,
     accept,
@@ -148,6 +149,7 @@ __all__ = [
     "dismiss",
     "edit_post",
     "ensure_cop_groups",
+    "forms",
     "from_token",
     "group_for_article",
     "group_list",
@@ -175,6 +177,7 @@ __all__ = [
     "register_and_accept",
     "remove_member",
     "reply",
+    "require",
     "report",
     "restore",
     "restore_deleted",

@@ -28,7 +28,14 @@ BODY_MAX = 20_000
 
 
 class PostRefused(ValueError):
-    """A post that cannot be stored now; the message is Dutch and says why."""
+    """A post that cannot be stored now; the message is Dutch and says why.
+
+    `status` is the HTTP status a page answers with: 403 not allowed, 429 too many, 503 busy.
+    """
+
+    def __init__(self, message: str, status: int = 403) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class DuplicatePost(Exception):
@@ -46,11 +53,12 @@ def _check_rate(user: User) -> None:
         decision = take("group-post", str(user.id), free=int(config["GROUP_POSTS_PER_WINDOW"]),
                         window=int(config["GROUP_POST_WINDOW_SECONDS"]))  # fmt: skip
     except ThrottleUnavailable as exc:
-        raise PostRefused("Plaatsen lukt nu even niet. Probeer het zo opnieuw.") from exc
+        raise PostRefused("Plaatsen lukt nu even niet. Probeer het zo opnieuw.", 503) from exc
     if not decision.allowed:
         raise PostRefused(
             "U plaatst veel berichten kort na elkaar. Probeer het over "
-            f"{wait_text(decision.retry_after)} opnieuw."
+            f"{wait_text(decision.retry_after)} opnieuw.",
+            429,
         )
 
 

@@ -25,6 +25,10 @@ from kb.views import (
     feeds,
     follows,
     freshness,
+    group_moderation,
+    group_topics,
+    groups,
+    groups_admin,
     open_data,
     panels,
     public,
@@ -37,6 +41,7 @@ BLUEPRINTS = (
     public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
     follows, agenda, agenda_editor, clicks, analytics,
     calls, calls_editor, freshness, review_link, collections, collections_editor, about,
+    groups, group_topics, group_moderation, groups_admin,
 )
 
 

@@ -6,6 +6,7 @@ Time moves by passing `now` to send_group_digests.
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 from email.message import EmailMessage
@@ -20,7 +21,7 @@ from kb import groups
 from kb.follows import DigestReport
 from kb.groups.mentions import resolve
 from kb.models import db, utcnow
-from tests.support.accounts import make_user
+from tests.support.accounts import csrf, login, make_user
 from tests.support.app import build_app, load_content
 from tests.support.group_world import (
     GROUP_CONFIG,
@@ -252,3 +253,23 @@ def test_kb_send_digests_runs_the_group_part(app: Flask, people: dict, closed: i
     result = app.test_cli_runner().invoke(args=["kb", "send-digests"])
     assert result.exit_code == 0, result.output
     assert "Verstuurd" in result.output
+
+
+def test_a_member_chooses_the_mail_of_a_group_on_its_page(
+    app: Flask, people: dict, closed: int, mailbox: Mailbox
+) -> None:
+    client = app.test_client()
+    assert login(client, "dag@groep.test").status_code == 302
+    with app.app_context():
+        slug = db.session.get(groups.Group, closed).slug
+    page = client.get(f"/groepen/{slug}").get_data(as_text=True)
+    assert "E-mail uit deze groep" in page
+    assert re.search(r'<input checked[^>]*value="daily"', page)  # the current choice
+    token = csrf(client, f"/groepen/{slug}")
+    response = client.post(f"/groepen/{slug}/e-mail", data={"csrf_token": token, "notify": "each"})
+    assert response.status_code == 303
+    assert (
+        client.post(f"/groepen/{slug}/e-mail", data={"notify": "none"}).status_code == 400
+    )  # CSRF
+    start_topic(app, closed, people["bea"], "Nu per bericht", "Direct: turkoois.")
+    assert "turkoois" in _text(mailbox.wait_for(lambda m: "dag@groep.test" in m["X-Envelope-To"]))

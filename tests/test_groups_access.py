@@ -37,11 +37,12 @@ from tests.support.mail import Mailbox, mail_config, running_mailbox
 MARKER = "vuurvlinder"  # the closed group's post says "vuurvlinderclosed", and so on
 ROLES = ("anonymous", "outsider", "member", "facilitator", "editor", "admin")
 VISIBILITIES = ("open", "request", "closed")
-GROUP_BLUEPRINTS = ("groups", "group_topics", "group_moderation", "groups_admin")
+GROUP_BLUEPRINTS = ("groups", "group_topics", "group_moderation", "groups_admin", "group_mail")
 
 # What each route needs. "login": any logged-in person; "author": the post's own author (the
 # begeleider wrote it); "author+moderate": its author or a moderator; "staff": editors and
-# admins (/redactie); "token": an invitation link (not tied to the group in the URL).
+# admins (/redactie); "mail": active members only (editors read every group, but get its
+# mail only as members); "token": an invitation link (not tied to the group in the URL).
 LEVELS = {
     "groups.index": "login",
     "groups.group": "list",
@@ -66,12 +67,14 @@ LEVELS = {
     "groups_admin.edit": "staff",
     "groups_admin.archive": "staff",
     "groups_admin.cop_groups": "staff",
+    "group_mail.choose": "mail",
 }
 # The rule, written out (the oracle must not be the code it checks): per role and visibility,
 # what the person may do. Outsiders see open and on-request groups listed; closed ones not.
-_MEMBER = {"list", "read", "post", "report"}
+_READER = {"list", "read", "post", "report"}
+_MEMBER = _READER | {"mail"}
 _FACILITATOR = _MEMBER | {"moderate", "invite", "author", "author+moderate"}
-_STAFF = _MEMBER | {"moderate", "invite", "manage", "staff", "author+moderate"}
+_STAFF = _READER | {"moderate", "invite", "manage", "staff", "author+moderate"}
 CAN = {
     "outsider": {"open": {"list"}, "request": {"list"}, "closed": set()},
     "member": dict.fromkeys(VISIBILITIES, _MEMBER),
@@ -181,7 +184,7 @@ def _state(matrix: Matrix) -> tuple:
             db.session.execute(select(groups.Topic.id, groups.Topic.locked,
                                       groups.Topic.pinned).order_by(groups.Topic.id)).all(),
             db.session.execute(select(groups.GroupMember.id, groups.GroupMember.state,
-                                      groups.GroupMember.role)
+                                      groups.GroupMember.role, groups.GroupMember.notify)
                                .order_by(groups.GroupMember.id)).all(),
             db.session.scalar(select(func.count(groups.PostReport.id))),
             db.session.execute(select(groups.Group.id, groups.Group.archived_at)).all(),
@@ -217,7 +220,8 @@ def test_role_by_visibility_by_route(matrix: Matrix, role: str, visibility: str)
                 if method == "POST":
                     response = client.post(url, data={"csrf_token": _token(client),
                                                       "reason": f"Melding {marker}",
-                                                      "note": "", "consent": "y"})  # fmt: skip
+                                                      "note": "", "consent": "y",
+                                                      "notify": "each"})  # fmt: skip
                 else:
                     response = client.get(url)
                 body = response.get_data()

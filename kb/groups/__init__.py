@@ -97,7 +97,7 @@ from kb.groups.moderation import (
 from kb.groups.notify import post_created
 from kb.groups.pages import group_list, members, topic_list, topic_posts
 from kb.groups.search import GroupHit, GroupSearch, search_posts
-from kb.groups.unsubscribe import is_group_recipient, unsubscribe
+from kb.groups.unsubscribe import NOTIFY_LABELS, is_group_recipient, set_notify, unsubscribe
 
 __all__ = [
     "ACTIONS",
@@ -108,6 +108,7 @@ __all__ = [
     "MEMBER_ROLES",
     "MEMBER_STATES",
     "NOTIFY_CHOICES",
+    "NOTIFY_LABELS",
     "REASON_MAX",
     "ROLE_LABELS",
     "TITLE_MAX",
@@ -169,6 +170,7 @@ __all__ = [
     "post_created",
     "search_posts",
     "send_group_digests",
+    "set_notify",
     "unsubscribe",
     "notify",
     "open_invitations",

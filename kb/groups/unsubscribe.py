@@ -1,4 +1,4 @@
-"""One-click unsubscribe (RFC 8058) for group mail, through the follows' signed links.
+"""A member's mail choice per group, and one-click unsubscribe (RFC 8058) for group mail.
 
 Recipients: "group-member:<membership id>" (every-post mail of one group: notify becomes
 "none"), "group-daily:<user id>" (the daily summary: every daily membership becomes "none")
@@ -15,6 +15,15 @@ from kb.groups.models import GroupMember
 from kb.models import User, db, utcnow
 
 PREFIX = "group-"
+NOTIFY_LABELS = {"each": "bij elk bericht", "daily": "dagelijks overzicht", "none": "geen e-mail"}
+
+
+def set_notify(member: GroupMember, choice: str) -> None:
+    """Set how an active member hears of new posts in the group (each|daily|none); commits."""
+    if choice not in NOTIFY_LABELS:
+        raise ValueError(f"unknown notify choice: {choice}")
+    member.notify = choice
+    db.session.commit()
 
 
 def is_group_recipient(recipient: str) -> bool:

@@ -25,6 +25,7 @@ from kb.views import (
     feeds,
     follows,
     freshness,
+    group_mail,
     group_moderation,
     group_topics,
     groups,
@@ -41,7 +42,7 @@ BLUEPRINTS = (
     public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
     follows, agenda, agenda_editor, clicks, analytics,
     calls, calls_editor, freshness, review_link, collections, collections_editor, about,
-    groups, group_topics, group_moderation, groups_admin,
+    groups, group_topics, group_moderation, groups_admin, group_mail,
 )
 
 

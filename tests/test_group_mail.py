@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from kb import groups
 from kb.follows import DigestReport
 from kb.groups.mentions import resolve
-from kb.models import db, utcnow
+from kb.models import User, db, utcnow
 from tests.support.accounts import csrf, login, make_user
 from tests.support.app import build_app, load_content
 from tests.support.group_world import (
@@ -230,7 +230,8 @@ def test_one_click_unsubscribe_stops_that_mail(
     assert link in _text(mail)
     anonymous = app.test_client()
     assert anonymous.get(urlsplit(link).path).status_code == 200  # GET only asks
-    assert anonymous.post(urlsplit(link).path).status_code == 200  # RFC 8058: no session, no CSRF
+    done = anonymous.post(urlsplit(link).path)  # RFC 8058: no session, no CSRF token
+    assert done.status_code == 200 and "pagina van een groep" in done.get_data(as_text=True)
     mailbox.messages.clear()
     reply(app, topic_id, people["bea"], "Nog eens @Nina Niets.")
     _digests(app, DAY_LATER * 2)
@@ -273,3 +274,15 @@ def test_a_member_chooses_the_mail_of_a_group_on_its_page(
     )  # CSRF
     start_topic(app, closed, people["bea"], "Nu per bericht", "Direct: turkoois.")
     assert "turkoois" in _text(mailbox.wait_for(lambda m: "dag@groep.test" in m["X-Envelope-To"]))
+
+
+def test_a_report_mails_the_begeleiders_of_the_group(
+    app: Flask, people: dict, closed: int, mailbox: Mailbox
+) -> None:
+    _, post_id = start_topic(app, closed, people["each"], "Gemeld", "Iets ongepasts.")
+    with app.test_request_context("/"):
+        post = db.session.get(groups.Post, post_id)
+        groups.report(post, db.session.get(User, people["daily"].id), "Dit klopt niet: indigo.")
+    mail = mailbox.wait_for(lambda m: "bea@groep.test" in m["X-Envelope-To"])
+    assert "Melding in Geheime CoP" in mail["Subject"] and "indigo" in _text(mail)
+    assert "buiten@groep.test" not in _everything(mailbox)

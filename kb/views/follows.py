@@ -126,12 +126,13 @@ def unfollow(follow_id: int):
 def unsubscribe(token: str):
     """One-click unsubscribe from a mail: GET asks, POST (or the mail client's POST) does it."""
     target = follows.read_unsubscribe(token) or abort(404)
+    in_groups = groups.is_group_recipient(target[0])
     if request.method == "POST":
-        if groups.is_group_recipient(target[0]):
+        if in_groups:
             groups.unsubscribe(target[0])
         else:
             follows.unsubscribe(*target)
-        return render_template("follows/unsubscribed.html")
+        return render_template("follows/unsubscribed.html", in_groups=in_groups)
     return render_template("follows/unsubscribe.html", token=token)
 
 

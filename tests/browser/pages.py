@@ -172,8 +172,9 @@ PAGE_STATES = [
     PageState("search-filtered", "anonymous", search_with_filter),
     PageState("search-no-results", "anonymous", visit("/zoeken?q=xqzwv", shows="Geen resultaten")),
     PageState("search-logged-in", "member", visit("/zoeken?q=samenwerken", shows=RESULTS)),
-    PageState("search-my-groups", "member",
-              visit("/zoeken?in=groepen&q=samenwerken", shows="Geen berichten")),  # fmt: skip
+    PageState(
+        "search-my-groups", "member", visit("/zoeken?in=groepen&q=samenwerken", shows="Geen berichten")
+    ),
     PageState(
         "search-did-you-mean", "anonymous", visit(f"/zoeken?q={MISSPELT}", shows="Bedoelde u")
     ),

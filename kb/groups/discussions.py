@@ -9,7 +9,7 @@ post_count is exact, and none is lost; a locked topic refuses in the same statem
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import exists, select, update
@@ -101,11 +101,12 @@ def _store(
     client_key: str | None,
     pending: bool,
     title: str,
+    now: datetime,
 ) -> Post:
     """Insert the post with its attachments and mentions, then commit (files removed on error)."""
     post = Post(
         topic_id=topic.id, group_id=topic.group_id, author_id=author.id, body=body.strip(),
-        quote_of_id=quote_of.id if quote_of else None, created_at=utcnow(),
+        quote_of_id=quote_of.id if quote_of else None, created_at=now,
         pending_review=pending, search_terms=analyse_terms(f"{title}\n{body}"),
         client_key=client_key or None,
     )  # fmt: skip
@@ -137,13 +138,13 @@ def by_client_key(key: str) -> Post | None:
     return db.session.scalar(select(Post).where(Post.client_key == key))
 
 
-def _bump(topic_id: int, moderator: bool) -> bool:
+def _bump(topic_id: int, moderator: bool, now: datetime) -> bool:
     """Count one more post in the topic (refused when locked unless moderator); no commit."""
     stmt = update(Topic).where(Topic.id == topic_id)
     if not moderator:
         stmt = stmt.where(Topic.locked.is_(False))
     result = db.session.execute(
-        stmt.values(post_count=Topic.post_count + 1, last_activity_at=utcnow()).execution_options(
+        stmt.values(post_count=Topic.post_count + 1, last_activity_at=now).execution_options(
             synchronize_session=False
         )
     )
@@ -168,7 +169,7 @@ def start_topic(
     topic.group = group
     db.session.add(topic)
     db.session.flush()
-    post = _store(topic, author, body, files, None, client_key, pending, title)
+    post = _store(topic, author, body, files, None, client_key, pending, title, now)
     _after(post)
     return topic
 
@@ -190,10 +191,11 @@ def reply(
         raise DuplicatePost(existing)
     _check_rate(author)
     pending = needs_review(group, author, membership(author, group))
-    if not pending and not _bump(topic.id, moderator):
+    now = utcnow()
+    if not pending and not _bump(topic.id, moderator, now):
         db.session.rollback()
         raise PostRefused("Dit onderwerp is gesloten: er kunnen geen reacties meer bij.")
-    post = _store(topic, author, body, files, quote_of, client_key, pending, topic.title)
+    post = _store(topic, author, body, files, quote_of, client_key, pending, topic.title, now)
     _after(post)
     return post
 
@@ -207,7 +209,7 @@ def _after(post: Post) -> None:
 def approve(post: Post) -> None:
     """Count an approved held post in its topic (the caller records and commits)."""
     post.pending_review = False
-    _bump(post.topic_id, moderator=True)
+    _bump(post.topic_id, True, utcnow())
 
 
 def edit_post(post: Post, editor: User, body: str) -> bool:

@@ -31,7 +31,7 @@ def citation(post: Post) -> str:
     if author and author.organisation:
         who = f"{who} ({author.organisation})"
     link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "groups.topic", slug=group.slug, topic_id=topic.id, _anchor=f"bericht-{post.id}"
+        "group_topics.topic", slug=group.slug, topic_id=topic.id, _anchor=f"bericht-{post.id}"
     )
     return (
         f"Uit de discussie ‘{topic.title}’ in de groep ‘{group.name}’, bericht van {who} "

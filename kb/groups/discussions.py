@@ -180,7 +180,7 @@ def start_topic(
     db.session.flush()
     terms = analyse_terms(f"{title}\n{body}")
     post = _store(topic, author, body, files, None, client_key, pending, terms, now)
-    _after(post)
+    _after(post, author)
     return topic
 
 
@@ -207,12 +207,14 @@ def reply(
         db.session.rollback()
         raise PostRefused("Dit onderwerp is gesloten: er kunnen geen reacties meer bij.")
     post = _store(topic, author, body, files, quote_of, client_key, pending, terms, now)
-    _after(post)
+    _after(post, author)
     return post
 
 
-def _after(post: Post) -> None:
-    # Mail goes out after the commit; a held post is announced when it is approved.
+def _after(post: Post, author: User) -> None:
+    # One's own post is never unread; mail goes out after the commit, and a held post is
+    # announced when it is approved.
+    mark_read(post.topic, author)
     if not post.pending_review:
         notify.post_created(post)
 

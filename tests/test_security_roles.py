@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from kb import agenda, calls, collections
+from kb import agenda, calls, collections, groups
 from kb.models import Article, ArticleRevision, Attachment, Submission, User, db
 from kb.publishing import edit_article
 from tests.support.accounts import PDF_BYTES, csrf, login, make_user, submit, valid_submission
@@ -57,6 +57,9 @@ ROUTES = [
     ("GET", "/redactie/bijeenkomsten", "editor"),
     ("GET", "/redactie/bijeenkomsten/nieuw", "editor"),
     ("GET", "/redactie/bijeenkomsten/{event}", "editor"),
+    ("GET", "/redactie/groepen/", "editor"),
+    ("GET", "/redactie/groepen/{group}/bewerken", "editor"),
+    ("POST", "/redactie/groepen/cop-groepen", "editor"),
     ("GET", "/beheer/", "admin"),
     ("POST", "/beheer/gebruiker/{target}/rol", "admin"),
     ("POST", "/beheer/gebruiker/{target}/blokkeren", "admin"),
@@ -86,6 +89,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
         call = calls.save_call(None, {"title": "Oproep", "published": True})
         collection = collections.save_collection(None, {"title": "Lijst"})
         item = collections.add_item(collection, "oogo-test")
+        group = groups.create_group("Groep", "", "free", "closed", None)
         ids = {
             "event": event.id, "news": news.id, "call": call.id,
             "collection": collection.slug, "item": item.id, "article": article.id,
@@ -94,6 +98,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "revision": db.session.scalar(select(ArticleRevision.id)),
             "slug": "oogo-test",
             "target": target.id,
+            "group": group.slug,
         }
     return {"app": app, "users": users, "ids": ids}
 

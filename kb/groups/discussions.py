@@ -8,7 +8,7 @@ post_count is exact, and none is lost; a locked topic refuses in the same statem
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import exists, select, update
@@ -88,13 +88,14 @@ def _store(
     quote_of: Post | None,
     client_key: str | None,
     pending: bool,
-    title: str,
+    terms: str,
+    now: datetime,
 ) -> Post:
     """Insert the post with its attachments and mentions, then commit (files removed on error)."""
     post = Post(
         topic_id=topic.id, group_id=topic.group_id, author_id=author.id, body=body.strip(),
-        quote_of_id=quote_of.id if quote_of else None, created_at=utcnow(),
-        pending_review=pending, search_terms=analyse_terms(f"{title}\n{body}"),
+        quote_of_id=quote_of.id if quote_of else None, created_at=now,
+        pending_review=pending, search_terms=terms,
         client_key=client_key or None,
     )  # fmt: skip
     db.session.add(post)
@@ -125,17 +126,26 @@ def by_client_key(key: str) -> Post | None:
     return db.session.scalar(select(Post).where(Post.client_key == key))
 
 
-def _bump(topic_id: int, moderator: bool) -> bool:
-    """Count one more post in the topic (refused when locked unless moderator); no commit."""
+def _bump(topic_id: int, moderator: bool) -> datetime | None:
+    """Count one more post in the topic and return the time it takes; None when locked.
+
+    The first UPDATE takes the topic's write lock; the time is read only then, so posts that
+    wait for each other get increasing times in the order they are stored. No commit.
+    """
     stmt = update(Topic).where(Topic.id == topic_id)
     if not moderator:
         stmt = stmt.where(Topic.locked.is_(False))
-    result = db.session.execute(
-        stmt.values(post_count=Topic.post_count + 1, last_activity_at=utcnow()).execution_options(
-            synchronize_session=False
-        )
+    counted = db.session.execute(
+        stmt.values(post_count=Topic.post_count + 1).execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    if counted.rowcount != 1:
+        return None
+    now = utcnow()
+    db.session.execute(
+        update(Topic).where(Topic.id == topic_id).values(last_activity_at=now)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    return now
 
 
 def start_topic(
@@ -156,8 +166,9 @@ def start_topic(
     topic.group = group
     db.session.add(topic)
     db.session.flush()
-    post = _store(topic, author, body, files, None, client_key, pending, title)
-    _after(post)
+    terms = analyse_terms(f"{title}\n{body}")
+    post = _store(topic, author, body, files, None, client_key, pending, terms, now)
+    _after(post, author)
     return topic
 
 
@@ -178,16 +189,20 @@ def reply(
         raise DuplicatePost(existing)
     _check_rate(author)
     pending = needs_review(group, author, membership(author, group))
-    if not pending and not _bump(topic.id, moderator):
+    terms = analyse_terms(f"{topic.title}\n{body}")  # before the lock: keep it short
+    now = utcnow() if pending else _bump(topic.id, moderator)
+    if now is None:
         db.session.rollback()
         raise PostRefused("Dit onderwerp is gesloten: er kunnen geen reacties meer bij.")
-    post = _store(topic, author, body, files, quote_of, client_key, pending, topic.title)
-    _after(post)
+    post = _store(topic, author, body, files, quote_of, client_key, pending, terms, now)
+    _after(post, author)
     return post
 
 
-def _after(post: Post) -> None:
-    # Mail goes out after the commit; a held post is announced when it is approved.
+def _after(post: Post, author: User) -> None:
+    # One's own post is never unread; mail goes out after the commit, and a held post is
+    # announced when it is approved.
+    mark_read(post.topic, author)
     if not post.pending_review:
         notify.post_created(post)
 
@@ -195,7 +210,7 @@ def _after(post: Post) -> None:
 def approve(post: Post) -> None:
     """Count an approved held post in its topic (the caller records and commits)."""
     post.pending_review = False
-    _bump(post.topic_id, moderator=True)
+    _bump(post.topic_id, True)
 
 
 def edit_post(post: Post, editor: User, body: str) -> bool:

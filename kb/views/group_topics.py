@@ -123,11 +123,8 @@ def _topic_page(group, topic, form, status: int):
     user = current_user.row
     moderator = groups.can(current_user, "moderate", group)
     posts = groups.topic_posts(topic, user, moderator)
-    if (
-        not moderator
-        and topic.author_id != user.id
-        and not any(p.shown and not p.post.pending_review for p in posts)
-    ):
+    held = not posts or posts[0].post.pending_review
+    if held and not moderator and topic.author_id != user.id:
         abort(404)  # a topic whose opening post waits for review
     if request.method == "GET":
         groups.mark_read(topic, user)

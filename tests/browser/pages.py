@@ -190,7 +190,9 @@ PAGE_STATES = [
     PageState("search-no-results", "anonymous", visit("/zoeken?q=xqzwv", shows="Geen resultaten")),
     PageState("search-logged-in", "member", visit("/zoeken?q=samenwerken", shows=RESULTS)),
     PageState(
-        "search-my-groups", "member", visit("/zoeken?in=groepen&q=samenwerken", shows="Geen berichten")
+        "search-my-groups",
+        "member",
+        visit("/zoeken?in=groepen&q=samenwerken", shows="Geen berichten"),
     ),
     PageState(
         "search-did-you-mean", "anonymous", visit(f"/zoeken?q={MISSPELT}", shows="Bedoelde u")

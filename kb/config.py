@@ -99,6 +99,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
         # Development mailbox: when set, every e-mail is also written whole to this folder as .eml.
         "MAIL_DEV_DIR": "",
+        # Group mail for a new post: this many go out in the request right after the commit;
+        # the rest (a large group) wait for the next `kb send-digests` (cron every 10 minutes).
+        "GROUP_MAIL_INLINE_MAX": 20,
         # Days the anonymous search log keeps a row (AVG); `kb purge-search-log` deletes older.
         "SEARCH_LOG_RETENTION_DAYS": 180,
         "MAX_ATTACHMENTS_BYTES": 12 * 1024 * 1024,  # all attachments of one submission together

@@ -286,3 +286,21 @@ def test_a_report_mails_the_begeleiders_of_the_group(
     mail = mailbox.wait_for(lambda m: "bea@groep.test" in m["X-Envelope-To"])
     assert "Melding in Geheime CoP" in mail["Subject"] and "indigo" in _text(mail)
     assert "buiten@groep.test" not in _everything(mailbox)
+
+
+def test_a_large_group_gets_the_rest_of_its_post_mail_from_send_digests(
+    tmp_path: Path, content_dir: Path, mailbox: Mailbox
+) -> None:
+    app = build_app(tmp_path, content_dir, GROUP_MAIL_INLINE_MAX=2, **GROUP_CONFIG,
+                    **mail_config(mailbox))  # fmt: skip
+    load_content(app)
+    bea = make_user(app, email_address="bea@groep.test", name="Bea")
+    group_id = make_group(app, "open", bea)
+    for number in range(5):
+        add_member(app, group_id, make_user(app, email_address=f"lid{number}@groep.test"), "each")
+    start_topic(app, group_id, bea, "Voor iedereen", "Aan alle leden.")
+    assert len(mailbox.messages) == 2  # the request sends a few, the rest is owed
+    assert _digests(app, timedelta(minutes=1)).sent == 3
+    assert sorted(m["X-Envelope-To"] for m in mailbox.messages) == [
+        f"lid{n}@groep.test" for n in range(5)
+    ]

@@ -4,8 +4,9 @@
 waiting for review is approved). It writes the mails the post owes as `GroupNotice` rows and a
 `GroupFanout` marker in one transaction, then sends them. A mail server that is down, or a
 worker that dies in between, loses nothing: `kb send-digests` fans out posts that have no
-marker yet and sends owed notices again (see kb.groups.digest). Nothing here ever raises into
-the request that stored the post.
+marker yet and sends owed notices again (see kb.groups.digest); a request sends at most
+GROUP_MAIL_INLINE_MAX of them, a large group gets the rest from that run. Nothing here ever
+raises into the request that stored the post.
 
 Who gets mail: active members with notify "each" (not the author), and the active members a
 post mentions (see kb.groups.mentions), whatever their setting, unless they turned mention
@@ -41,7 +42,7 @@ def post_created(post: Post) -> None:
     """Tell the members (and everyone mentioned) about a new post; never raises."""
     try:
         if fan_out(post.id):
-            send_owed(post_id=post.id)
+            send_owed(post_id=post.id, limit=int(current_app.config["GROUP_MAIL_INLINE_MAX"]))
     except Exception:  # the post is committed already; kb send-digests sends what is owed
         db.session.rollback()
         log.exception("Groepsmail voor bericht %s niet verstuurd; volgt met send-digests", post.id)
@@ -128,12 +129,17 @@ def still_owed(notice: GroupNotice, user: User, post: Post, topic: Topic, group:
     return pref is None or pref.mentions
 
 
-def send_owed(post_id: int | None = None, now: datetime | None = None) -> tuple[int, int]:
-    """Send the notices that are owed (of one post, or all); return (sent, failed)."""
+def send_owed(
+    post_id: int | None = None, now: datetime | None = None, limit: int | None = None
+) -> tuple[int, int]:
+    """Send the notices that are owed (of one post, or all; at most limit); return
+    (sent, failed)."""
     now = now or utcnow()
     stmt = select(GroupNotice.id).where(GroupNotice.done_at.is_(None)).order_by(GroupNotice.id)
     if post_id is not None:
         stmt = stmt.where(GroupNotice.post_id == post_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     sent = failed = 0
     for notice_id in list(db.session.scalars(stmt)):
         token = _claim(notice_id, now)

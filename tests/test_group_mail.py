@@ -304,3 +304,18 @@ def test_a_large_group_gets_the_rest_of_its_post_mail_from_send_digests(
     assert sorted(m["X-Envelope-To"] for m in mailbox.messages) == [
         f"lid{n}@groep.test" for n in range(5)
     ]
+
+
+def test_a_post_hidden_before_its_mail_went_out_is_not_mailed(
+    app: Flask, people: dict, closed: int, mailbox: Mailbox
+) -> None:
+    working_port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()  # the mail server is down when the post is made
+    _, post_id = start_topic(app, closed, people["each"], "Verkeerd", "Per ongeluk: magenta.")
+    with app.app_context():
+        post = db.session.get(groups.Post, post_id)
+        groups.hide(post, db.session.get(User, people["bea"].id), "niet voor de groep")
+    app.config["MAIL_PORT"] = working_port
+    _digests(app, timedelta(minutes=5))
+    _digests(app)
+    assert "magenta" not in _everything(mailbox)

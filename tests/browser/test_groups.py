@@ -154,7 +154,12 @@ def test_create_invite_register_discuss_report_hide_restore_and_draft(
             "SELECT u.email FROM group_mention m JOIN user u ON u.id = m.user_id"
         ).fetchall()
     connection.close()
-    assert mentioned == [(NEWCOMER[0],)]  # groupmail mails it (kb.groups.notify)
+    assert mentioned == [(NEWCOMER[0],)]
+    # ... and the person mentioned gets the mail, with the reply and a link to the topic.
+    named = mailbox.wait_for(lambda m: NEWCOMER[0] in m["X-Envelope-To"]
+                             and "noemde u" in m["Subject"])  # fmt: skip
+    assert "wij doen het zo" in body(named)
+    assert "/groepen/" + topic_url.split("/groepen/", 1)[1] in body(named)
 
     # 6. The new person reports the reply.
     newcomer.goto(topic_url)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from kb import groups
 from kb.follows import DigestReport
@@ -319,3 +319,31 @@ def test_a_post_hidden_before_its_mail_went_out_is_not_mailed(
     _digests(app, timedelta(minutes=5))
     _digests(app)
     assert "magenta" not in _everything(mailbox)
+
+
+def test_two_runs_fanning_out_one_post_at_once_mail_each_member_once(
+    app: Flask, people: dict, closed: int, mailbox: Mailbox
+) -> None:
+    working_port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()
+    start_topic(app, closed, people["bea"], "Samen", "Twee runs, één mail: olijf.")
+    with app.app_context():  # as if the worker died after the commit: nothing fanned out
+        db.session.execute(delete(groups.GroupNotice))
+        db.session.execute(delete(groups.GroupFanout))
+        db.session.commit()
+    app.config["MAIL_PORT"] = working_port
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        with app.app_context():
+            start.wait()
+            groups.send_group_digests(now=utcnow() + timedelta(minutes=5))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(mailbox.to("elk@groep.test")) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count(groups.GroupNotice.id))) == 1

@@ -106,7 +106,8 @@ def test_a_file_is_stored_checked_and_served_to_members_only(app: Flask, setup) 
                            attachments=(io.BytesIO(b"MZ\x90 not a pdf"), "nep.pdf"))  # fmt: skip
     text = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "alleen PDF-, DOCX- en ODT-bestanden" in text and "Mijn tekst blijft staan." in text
+    assert "alleen PDF-, DOCX-, ODT-, PNG- en JPEG-bestanden" in text
+    assert "Mijn tekst blijft staan." in text
 
 
 def test_article_links_show_as_cards(app: Flask, setup) -> None:
@@ -258,3 +259,27 @@ def test_posting_is_rate_limited_per_member(tmp_path) -> None:
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(groups.Post)) == 2
         assert db.session.get(User, member.id) is not None
+
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def test_photos_may_go_with_a_post_but_only_real_ones(app: Flask, setup) -> None:
+    slug, clients, _users = setup
+    response = start_topic(clients["ann"], slug, "Foto's van de dag", "Zie de foto's.",
+                           attachments=[(io.BytesIO(PNG_BYTES), "klas.png"),
+                                        (io.BytesIO(JPEG_BYTES), "plein.jpeg")])  # fmt: skip
+    assert response.status_code == 303
+    with app.app_context():
+        stored = db.session.execute(
+            select(groups.PostAttachment.filename, groups.PostAttachment.content_type)
+            .order_by(groups.PostAttachment.id)
+        ).all()  # fmt: skip
+    assert stored == [("klas.png", "image/png"), ("plein.jpeg", "image/jpeg")]
+    # A PDF named .png, or an executable named .jpg, is refused.
+    for data, name in ((PDF_BYTES, "stiekem.png"), (b"MZ\x90\x00", "virus.jpg")):
+        response = start_topic(clients["ann"], slug, "Nep", "Tekst.",
+                               attachments=(io.BytesIO(data), name))  # fmt: skip
+        assert response.status_code == 400
+        assert "alleen PDF-, DOCX-, ODT-, PNG- en JPEG-bestanden" in response.get_data(as_text=True)

@@ -29,6 +29,7 @@ BODY_HINT = (
 )
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INVITES_MAX = 20
+ATTACHMENTS_LABEL = "Bijlagen: documenten en foto's (PDF, DOCX, ODT, PNG of JPEG)"
 
 
 def _body(label: str = "Bericht") -> TextAreaField:
@@ -53,7 +54,7 @@ class TopicForm(_KeyedForm):
     title = line_field("Titel van het onderwerp", TITLE_MAX, what="de titel",
                        message="Geef het onderwerp een titel.")  # fmt: skip
     body = _body()
-    attachments = MultipleFileField("Bijlagen (PDF, DOCX of ODT)")
+    attachments = MultipleFileField(ATTACHMENTS_LABEL)
 
     def validate_title(self, field: object) -> None:
         no_line_breaks(self, field)
@@ -62,7 +63,7 @@ class TopicForm(_KeyedForm):
 class ReplyForm(_KeyedForm):
     body = _body("Uw reactie")
     quote_of = HiddenField()
-    attachments = MultipleFileField("Bijlagen (PDF, DOCX of ODT)")
+    attachments = MultipleFileField(ATTACHMENTS_LABEL)
 
 
 class EditForm(KBForm):

@@ -21,6 +21,7 @@ from kb.submissions.pending import owner_key as pending_owner
 from kb.submissions.pending import purge as purge_pending
 from kb.submissions.similar import similar_articles
 from kb.submissions.uploads import (
+    DOCUMENTS_AND_IMAGES,
     Checked,
     check_files,
     collect_uploads,
@@ -52,6 +53,7 @@ from kb.submissions.workflow import (
 
 __all__ = [
     "ACTION_LABELS",
+    "DOCUMENTS_AND_IMAGES",
     "Checked",
     "FIELD_LABELS",
     "OPEN",

@@ -32,7 +32,14 @@ TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "odt": "application/vnd.oasis.opendocument.text",
+    "png": "image/png",
+    "jpg": "image/jpeg",
 }
+# What a form accepts: submissions take documents; group posts also photos.
+DOCUMENTS = ("pdf", "docx", "odt")
+DOCUMENTS_AND_IMAGES = (*DOCUMENTS, "png", "jpg")
+_EXTENSIONS = {"jpeg": "jpg"}  # other names of the same type
+_NAMES = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT", "png": "PNG", "jpg": "JPEG"}
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _CHUNK = 64 * 1024
 
@@ -77,9 +84,13 @@ def limits_sentence() -> str:
 
 
 def detect_type(data: bytes) -> str | None:
-    """Return 'pdf', 'docx' or 'odt' from the file's content, or None."""
+    """Return 'pdf', 'docx', 'odt', 'png' or 'jpg' from the file's content, or None."""
     if data.startswith(b"%PDF-"):
         return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
     if not data.startswith(b"PK\x03\x04"):
         return None
     try:
@@ -120,7 +131,14 @@ def _read_capped(upload: FileStorage, limit: int) -> bytes | None:
     return buffer.getvalue()
 
 
-def check(upload: FileStorage) -> Checked:
+def kinds_sentence(kinds: tuple[str, ...]) -> str:
+    """Return the accepted kinds the Dutch way: 'PDF-, DOCX- en ODT-bestanden'."""
+    names = [f"{_NAMES[k]}-" for k in kinds]
+    listed = ", ".join(names[:-1]) + " en " + names[-1] if len(names) > 1 else names[0]
+    return f"{listed}bestanden"
+
+
+def check(upload: FileStorage, kinds: tuple[str, ...] = DOCUMENTS) -> Checked:
     """Check one uploaded file in memory; raise UploadError if unfit. Nothing touches the disk."""
     name = clean_filename(upload.filename or "")
     if getattr(upload.stream, "refused", None) == intake.TOTAL_TOO_LARGE:
@@ -132,16 +150,21 @@ def check(upload: FileStorage) -> Checked:
         raise UploadError(f"{name}: het bestand is leeg.")
     kind = detect_type(data)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if kind is None or extension != kind:
+    if kind is None or kind not in kinds or _EXTENSIONS.get(extension, extension) != kind:
+        if kinds == DOCUMENTS:
+            raise UploadError(
+                f"{name}: alleen PDF-, DOCX- en ODT-bestanden zijn toegestaan (het bestand moet "
+                "echt zo'n document zijn en de naam moet op .pdf, .docx of .odt eindigen)."
+            )
         raise UploadError(
-            f"{name}: alleen PDF-, DOCX- en ODT-bestanden zijn toegestaan (het bestand moet echt "
-            "zo'n document zijn en de naam moet op .pdf, .docx of .odt eindigen)."
+            f"{name}: alleen {kinds_sentence(kinds)} zijn toegestaan (het bestand moet echt zo'n "
+            "bestand zijn en de naam moet daarbij passen, zoals .pdf of .jpg)."
         )
     return Checked(name, TYPES[kind], data, hashlib.sha256(data).hexdigest())
 
 
 def check_files(
-    files: list[Any], held: int = 0, held_bytes: int = 0
+    files: list[Any], held: int = 0, held_bytes: int = 0, kinds: tuple[str, ...] = DOCUMENTS
 ) -> tuple[list[Checked], list[str]]:
     """Check uploaded files against the type checks and the count and size limits.
 
@@ -158,7 +181,7 @@ def check_files(
             errors.append(f"{clean_filename(upload.filename)}: hoogstens {maximum} bijlagen.")
             continue
         try:
-            item = check(upload)
+            item = check(upload, kinds)
         except UploadError as exc:
             errors.append(str(exc))
             continue

@@ -40,7 +40,9 @@ def _post(group: groups.Group, post_id: int) -> groups.Post:
 
 def _files(form) -> tuple[list, bool]:
     """Check the chosen files; on errors put them on the form and say so."""
-    checked, errors = submissions.check_files(form.attachments.data or [])
+    checked, errors = submissions.check_files(
+        form.attachments.data or [], kinds=submissions.DOCUMENTS_AND_IMAGES
+    )
     form.attachments.errors = list(form.attachments.errors) + errors
     return checked, not errors
 

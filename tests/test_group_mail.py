@@ -347,3 +347,15 @@ def test_two_runs_fanning_out_one_post_at_once_mail_each_member_once(
     assert len(mailbox.to("elk@groep.test")) == 1
     with app.app_context():
         assert db.session.scalar(select(func.count(groups.GroupNotice.id))) == 1
+
+
+def test_an_edit_that_adds_a_mention_notifies_once(
+    app: Flask, people: dict, closed: int, mailbox: Mailbox
+) -> None:
+    _, post_id = start_topic(app, closed, people["bea"], "Bewerkt", "Eerste versie.")
+    for body in ("Tweede versie, @Nina Niets: oranje.", "Derde versie, @Nina Niets: oranje!"):
+        with app.test_request_context("/"):
+            post = db.session.get(groups.Post, post_id)
+            assert groups.edit_post(post, db.session.get(User, people["bea"].id), body)
+    mails = mailbox.to("niets@groep.test")
+    assert len(mails) == 1 and "oranje" in _text(mails[0])

@@ -228,6 +228,7 @@ def edit_post(post: Post, editor: User, body: str) -> bool:
     post.body, post.edited_at = body, now
     post.search_terms = analyse_terms(f"{post.topic.title}\n{body}")
     db.session.commit()
+    notify.post_edited(post)  # a mention added by the edit notifies too
     return True
 
 

@@ -48,6 +48,40 @@ def post_created(post: Post) -> None:
         log.exception("Groepsmail voor bericht %s niet verstuurd; volgt met send-digests", post.id)
 
 
+def post_edited(post: Post) -> None:
+    """Tell the members a post's edit newly mentions; never raises."""
+    try:
+        if fan_out(post.id) and _mentions_added(post.id):
+            send_owed(post_id=post.id)
+    except Exception:  # the edit is committed already; kb send-digests sends what is owed
+        db.session.rollback()
+        log.exception("Groepsmail voor bewerkt bericht %s niet verstuurd", post.id)
+
+
+def _mentions_added(post_id: int) -> bool:
+    """Write Mention rows and notices for people an edited post newly names; commit."""
+    post = db.session.get(Post, post_id)
+    known = set(db.session.scalars(select(Mention.user_id).where(Mention.post_id == post_id)))
+    added = mentions.mentioned_users(post.group_id, post.body) - known - {post.author_id}
+    if not added:
+        return False
+    owed = set(db.session.scalars(select(GroupNotice.user_id).where(
+        GroupNotice.post_id == post_id)))  # fmt: skip
+    muted = set(db.session.scalars(select(GroupMailPref.user_id).where(
+        GroupMailPref.user_id.in_(added), GroupMailPref.mentions.is_(False))))  # fmt: skip
+    try:
+        for user_id in sorted(added):
+            db.session.add(Mention(post_id=post_id, user_id=user_id))
+        # Someone already mailed about this post (every post) is not mailed again.
+        for user_id in sorted(added - owed - muted):
+            db.session.add(GroupNotice(post_id=post_id, user_id=user_id, reason="mention"))
+        db.session.commit()
+    except IntegrityError:  # the same edit handled twice at once
+        db.session.rollback()
+        return False
+    return True
+
+
 def is_shown(post: Post, topic: Topic) -> bool:
     """Tell whether members see the post (not deleted, hidden, waiting for review)."""
     return (post.deleted_at is None and post.hidden_at is None and not post.pending_review

@@ -89,7 +89,7 @@ from kb.groups.moderation import (
     restore_deleted,
     set_topic_flag,
 )
-from kb.groups.pages import group_list, members, topic_list, topic_posts
+from kb.groups.pages import all_groups, group_list, members, topic_list, topic_posts
 
 __all__ = [
     "ACTIONS",
@@ -124,6 +124,7 @@ __all__ = [
     "TopicRead",
     "accept",
     "add_member",
+    "all_groups",
     "approve",
     "approve_post",
     "attachment_by_id",

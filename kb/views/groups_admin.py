@@ -44,7 +44,7 @@ def manage():
         )  # fmt: skip
         flash(f"Groep ‘{group.name}’ aangemaakt. U bent er begeleider van.", "success")
         return redirect(url_for("groups.group", slug=group.slug), code=303)
-    rows = db.session.scalars(db.select(groups.Group).order_by(groups.Group.name)).all()
+    rows = groups.all_groups()
     return render_template(
         "groups/admin.html", groups_=rows, form=form, action=ActionForm(),
         kinds=groups.KIND_LABELS, visibilities=groups.VISIBILITY_LABELS,

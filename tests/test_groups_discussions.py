@@ -283,3 +283,31 @@ def test_photos_may_go_with_a_post_but_only_real_ones(app: Flask, setup) -> None
                                attachments=(io.BytesIO(data), name))  # fmt: skip
         assert response.status_code == 400
         assert "alleen PDF-, DOCX-, ODT-, PNG- en JPEG-bestanden" in response.get_data(as_text=True)
+
+
+def _statements(app: Flask, client, url: str) -> int:
+    from tests.test_page_queries import statements
+
+    assert client.get(url).status_code == 200  # warm the per-process caches
+    with statements(app) as seen:
+        assert client.get(url).status_code == 200
+    return len(seen)
+
+
+def test_the_topic_and_group_pages_do_not_grow_queries_with_posts(app: Flask, setup) -> None:
+    slug, clients, _users = setup
+    topic_id = topic_id_from(start_topic(clients["ann"], slug, "Veel berichten", "Een."))
+    page, group_page = f"/groepen/{slug}/onderwerp/{topic_id}", f"/groepen/{slug}"
+    reply(clients["bob"], slug, topic_id, "Twee, met [OKé](oke-op-school-test.md).",
+          attachments=(io.BytesIO(PDF_BYTES), "een.pdf"))  # fmt: skip
+    few = _statements(app, clients["editor"], page), _statements(app, clients["editor"], group_page)
+    for n in range(6):
+        text = f"Nog een, [OKé](oke-op-school-test.md) {n}"
+        reply(clients["ann" if n % 2 else "bob"], slug, topic_id, text,
+              attachments=(io.BytesIO(PDF_BYTES), f"bijlage-{n}.pdf"))  # fmt: skip
+        start_topic(clients["bob"], slug, f"Onderwerp {n}", "Tekst.")
+    many = (
+        _statements(app, clients["editor"], page),
+        _statements(app, clients["editor"], group_page),
+    )
+    assert many == few

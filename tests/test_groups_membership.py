@@ -161,3 +161,22 @@ def test_editors_create_groups_under_redactie(app: Flask) -> None:
     text = response.get_data(as_text=True)
     assert response.status_code == 400 and "Geef de groep een naam." in text
     assert "Blijft staan" in text
+
+
+def test_editors_change_a_group_and_its_cop_article(app: Flask) -> None:
+    editor = make_user(app, "editor")
+    article_id = make_cop_article(app, "cop-wijzigen")
+    slug = make_group(app, editor, "open", "Te wijzigen")
+    client = app.test_client()
+    login(client, editor.email)
+    page = f"/redactie/groepen/{slug}/bewerken"
+    assert '<option selected value="open">' in client.get(page).get_data(as_text=True)
+    response = action(client, page, page, name="Gewijzigd", description="", kind="cop",
+                      visibility="closed", article=str(article_id))  # fmt: skip
+    assert response.status_code == 303
+    with app.app_context():
+        group = groups.by_slug(slug)
+        assert (group.name, group.visibility, group.article_id) == ("Gewijzigd", "closed",
+                                                                    article_id)  # fmt: skip
+    assert f'<option selected value="{article_id}">' in client.get(page).get_data(as_text=True)
+    assert f'href="/groepen/{slug}"' in client.get("/artikel/cop-wijzigen").get_data(as_text=True)

@@ -95,7 +95,7 @@ from kb.groups.moderation import (
     set_topic_flag,
 )
 from kb.groups.notify import post_created
-from kb.groups.pages import group_list, members, topic_list, topic_posts
+from kb.groups.pages import all_groups, group_list, members, topic_list, topic_posts
 from kb.groups.search import GroupHit, GroupSearch, search_posts
 from kb.groups.unsubscribe import NOTIFY_LABELS, is_group_recipient, set_notify, unsubscribe
 
@@ -138,6 +138,7 @@ __all__ = [
     "TopicRead",
     "accept",
     "add_member",
+    "all_groups",
     "approve",
     "approve_post",
     "attachment_by_id",

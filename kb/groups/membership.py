@@ -69,9 +69,13 @@ def create_group(
     return group
 
 
-def update_group(group: Group, actor: User, name: str, description: str, visibility: str) -> None:
-    """Change a group's name, description and visibility."""
+def update_group(
+    group: Group, actor: User, name: str, description: str, visibility: str,
+    article_id: int | None = None,
+) -> None:  # fmt: skip
+    """Change a group's name, description, visibility and CoP article."""
     group.name, group.description, group.visibility = name.strip(), description.strip(), visibility
+    group.article_id = article_id
     record(group, actor, "edit")
     db.session.commit()
 

@@ -186,3 +186,8 @@ def last_activity(group: Group) -> datetime | None:
     return db.session.scalar(
         select(func.max(Topic.last_activity_at)).where(Topic.group_id == group.id)
     )
+
+
+def all_groups() -> list[Group]:
+    """Return every group, archived and closed ones too, by name (for the editors)."""
+    return list(db.session.scalars(select(Group).order_by(Group.name)))

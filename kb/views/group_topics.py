@@ -123,13 +123,12 @@ def _reply(group, topic, form, files, key):
 
 def _topic_page(group, topic, form, status: int):
     user = current_user.row
-    moderator = groups.can(current_user, "moderate", group)
+    member = groups.membership(user, group)
+    moderator = groups.can(user, "moderate", group, member)
     posts = groups.topic_posts(topic, user, moderator)
     held = not posts or posts[0].post.pending_review
     if held and not moderator and topic.author_id != user.id:
         abort(404)  # a topic whose opening post waits for review
-    if request.method == "GET":
-        groups.mark_read(topic, user)
     quoted = None
     if (form.quote_of.data or "").isdigit():
         quoted = next((p for p in posts if p.post.id == int(form.quote_of.data) and p.shown),
@@ -137,9 +136,12 @@ def _topic_page(group, topic, form, status: int):
     page = render_template(
         "groups/topic.html", group=group, topic=topic, posts=posts, form=form, quoted=quoted,
         moderator=moderator, action=ActionForm(), me=user.id,
-        can_post=groups.can(current_user, "post", group),
-        can_report=groups.can(current_user, "report", group),
+        can_post=groups.can(user, "post", group, member),
+        can_report=groups.can(user, "report", group, member),
     )  # fmt: skip
+    # Marked read once the page is rendered: the commit would expire the rows it shows.
+    if request.method == "GET":
+        groups.mark_read(topic, user)
     return page, status
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kb import groups, queries
@@ -23,8 +23,8 @@ def _form(group: groups.Group | None = None) -> groups.forms.GroupForm:
     form = groups.forms.GroupForm(obj=group)
     cops = db.session.scalars(queries.filtered({"kind": [queries.COP_KIND]})).unique()
     form.article.choices = choices([("", "—"), *((str(a.id), a.title) for a in cops)])
-    if group is not None and form.article.data is None:
-        form.article.data = str(group.article_id or "")
+    if group is not None and request.method == "GET":
+        form.article.data = str(group.article_id or "")  # obj= gave the Article row itself
     return form
 
 
@@ -44,7 +44,7 @@ def manage():
         )  # fmt: skip
         flash(f"Groep ‘{group.name}’ aangemaakt. U bent er begeleider van.", "success")
         return redirect(url_for("groups.group", slug=group.slug), code=303)
-    rows = db.session.scalars(db.select(groups.Group).order_by(groups.Group.name)).all()
+    rows = groups.all_groups()
     return render_template(
         "groups/admin.html", groups_=rows, form=form, action=ActionForm(),
         kinds=groups.KIND_LABELS, visibilities=groups.VISIBILITY_LABELS,
@@ -58,7 +58,8 @@ def edit(slug: str):
     form = _form(group)
     if form.validate_on_submit():
         groups.update_group(group, current_user.row, form.name.data,
-                            form.description.data or "", form.visibility.data)  # fmt: skip
+                            form.description.data or "", form.visibility.data,
+                            _article_id(form))  # fmt: skip
         flash("De groep is opgeslagen.", "success")
         return redirect(url_for("groups.group", slug=slug), code=303)
     return render_template("groups/admin_edit.html", group=group, form=form,

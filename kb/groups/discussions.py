@@ -160,13 +160,13 @@ def start_topic(
     _check_rate(author)
     member = membership(author, group)
     pending = needs_review(group, author, member)
+    terms = analyse_terms(f"{title}\n{body}")  # before the first write: keep the lock short
     now = utcnow()
     topic = Topic(group_id=group.id, title=title.strip(), author_id=author.id, created_at=now,
                   last_activity_at=now, post_count=0 if pending else 1)  # fmt: skip
     topic.group = group
     db.session.add(topic)
     db.session.flush()
-    terms = analyse_terms(f"{title}\n{body}")
     post = _store(topic, author, body, files, None, client_key, pending, terms, now)
     _after(post, author)
     return topic
@@ -222,11 +222,11 @@ def edit_post(post: Post, editor: User, body: str) -> bool:
         raise PostRefused("U kunt in deze groep geen berichten plaatsen.")
     if body == post.body:
         return False
+    terms = analyse_terms(f"{post.topic.title}\n{body}")
     now = utcnow()
     db.session.add(PostRevision(post_id=post.id, body=post.body, edited_at=now,
                                 editor_id=editor.id))  # fmt: skip
-    post.body, post.edited_at = body, now
-    post.search_terms = analyse_terms(f"{post.topic.title}\n{body}")
+    post.body, post.edited_at, post.search_terms = body, now, terms
     db.session.commit()
     notify.post_edited(post)  # a mention added by the edit notifies too
     return True

@@ -37,7 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         _engine_options(app.config["DATABASE_URL"], float(app.config["DATABASE_BUSY_TIMEOUT"])),
     )
 
-    from kb import accounts, cli, errors, formatting, security, views
+    # kb.groups is imported so its tables are part of db.metadata (migrations, create_all).
+    from kb import accounts, cli, errors, formatting, groups, security, views  # noqa: F401
     from kb.models import db
 
     db.init_app(app)

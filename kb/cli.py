@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from kb import accounts, agenda, follows, freshness, search
+from kb import accounts, agenda, follows, freshness, groups, search
 from kb.content import check_content, content_dir, export_content, style_warnings, sync_content
 from kb.publishing import apply_index_outbox
 
@@ -199,8 +199,12 @@ def check_index_command(repair: bool) -> None:
 
 @kb_cli.command("send-digests")
 def send_digests_command() -> None:
-    """Mail what is new to followers and newsletter subscribers (cron; safe to run twice)."""
+    """Mail what is new to followers, subscribers and group members (cron; safe to run twice)."""
     report = follows.send_digests()
+    # The groups' part: owed post mails, missed fan-outs and the daily group summaries.
+    grouped = groups.send_group_digests()
+    for name in ("sent", "empty", "deferred", "failed"):
+        setattr(report, name, getattr(report, name) + getattr(grouped, name))
     click.echo(f"Verstuurd: {report.sent}; niets nieuws: {report.empty}; "
                f"uitgesteld (index): {report.deferred}; mislukt: {report.failed}.")  # fmt: skip
     if report.failed:
@@ -245,6 +249,14 @@ def purge_pending_command(max_age: float | None) -> None:
 
     purged = purge_pending(max_age)
     click.echo(f"Verwijderd uit de wachtruimte: {purged.files} bijlagen ({purged.bytes} bytes).")
+
+
+@kb_cli.command("create-cop-groups")
+def create_cop_groups_command() -> None:
+    """Create a group for every published Community of Practice that has none (idempotent)."""
+    made = groups.ensure_cop_groups()
+    click.echo(f"CoP-groepen aangemaakt: {len(made)}" + (
+        " (" + ", ".join(g.slug for g in made) + ")" if made else ""))  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

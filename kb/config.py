@@ -99,6 +99,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
         # Development mailbox: when set, every e-mail is also written whole to this folder as .eml.
         "MAIL_DEV_DIR": "",
+        # Group mail for a new post: this many go out in the request right after the commit;
+        # the rest (a large group) wait for the next `kb send-digests` (cron every 10 minutes).
+        "GROUP_MAIL_INLINE_MAX": 20,
         # Days the anonymous search log keeps a row (AVG); `kb purge-search-log` deletes older.
         "SEARCH_LOG_RETENTION_DAYS": 365,  # the 12 months
         "MAX_ATTACHMENTS_BYTES": 12 * 1024 * 1024,  # all attachments of one submission together
@@ -106,5 +109,12 @@ def defaults(instance_path: str) -> dict[str, object]:
         "PENDING_UPLOADS_MAX_BYTES": 500 * 1024 * 1024,
         "PENDING_UPLOADS_MAX_AGE": 24 * 3600,
         "PENDING_UPLOADS_PER_ADDRESS_BYTES": 50 * 1024 * 1024,
+        # Groups: an invitation link works this long; a member may post this often per window;
+        # posts of members who joined less than this many hours ago wait for a facilitator
+        # until their first one is approved (0 switches the review off).
+        "GROUP_INVITATION_MAX_AGE": 14 * 24 * 3600,
+        "GROUP_POSTS_PER_WINDOW": 20,
+        "GROUP_POST_WINDOW_SECONDS": 600,
+        "GROUP_FIRST_POST_REVIEW_HOURS": 24,
         "DATABASE_BUSY_TIMEOUT": 5.0,  # seconds an SQLite write waits for another writer
     }

@@ -298,5 +298,5 @@ def test_a_merged_and_a_retired_theme_reach_a_fresh_install(app: Flask, tmp_path
     assert fresh.test_client().get("/thema/monitoring").status_code == 301
     second = tmp_path / "second"
     _export(fresh, second)
-    for name in ("themes.yml", "redirects.yml"):
-        assert (second / "taxonomy" / name).read_bytes() == (target / "taxonomy" / name).read_bytes()
+    for name in ("taxonomy/themes.yml", "taxonomy/redirects.yml"):
+        assert (second / name).read_bytes() == (target / name).read_bytes()

@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from kb import agenda, calls, collections, taxonomy
+from kb import agenda, calls, collections, groups, taxonomy
 from kb.models import Article, ArticleRevision, Attachment, Submission, User, db
 from kb.publishing import edit_article
 from tests.support.accounts import PDF_BYTES, csrf, login, make_user, submit, valid_submission
@@ -77,6 +77,9 @@ ROUTES = [
     ("GET", "/redactie/bijeenkomsten", "editor"),
     ("GET", "/redactie/bijeenkomsten/nieuw", "editor"),
     ("GET", "/redactie/bijeenkomsten/{event}", "editor"),
+    ("GET", "/redactie/groepen/", "editor"),
+    ("GET", "/redactie/groepen/{group}/bewerken", "editor"),
+    ("POST", "/redactie/groepen/cop-groepen", "editor"),
     ("GET", "/beheer/", "admin"),
     ("POST", "/beheer/gebruiker/{target}/rol", "admin"),
     ("POST", "/beheer/gebruiker/{target}/blokkeren", "admin"),
@@ -106,8 +109,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
         call = calls.save_call(None, {"title": "Oproep", "published": True})
         collection = collections.save_collection(None, {"title": "Lijst"})
         item = collections.add_item(collection, "oogo-test")
-        group = taxonomy.save_synonyms(None, ["rolcontrole", "rollencheck"], editor)
+        synonyms = taxonomy.save_synonyms(None, ["rolcontrole", "rollencheck"], editor)
         change = taxonomy.entries()[0]
+        group = groups.create_group("Groep", "", "free", "closed", None)
         ids = {
             "event": event.id, "news": news.id, "call": call.id,
             "collection": collection.slug, "item": item.id, "article": article.id,
@@ -115,8 +119,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "attachment": db.session.scalar(select(Attachment.id)),
             "revision": db.session.scalar(select(ArticleRevision.id)),
             "slug": "oogo-test",
-            "segment": "thema", "theme": "monitoring", "synonym": group.id, "change": change.id,
+            "segment": "thema", "theme": "monitoring", "synonym": synonyms.id, "change": change.id,
             "target": target.id,
+            "group": group.slug,
         }
     return {"app": app, "users": users, "ids": ids}
 

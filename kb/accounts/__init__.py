@@ -16,6 +16,7 @@ from kb.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
     RoleForm,
+    new_password_fields,
 )
 from kb.accounts.mails import mail_activation, mail_existing_account, mail_reset_link
 from kb.accounts.passwords import password_problem
@@ -77,6 +78,7 @@ __all__ = [
     "mail_activation",
     "mail_existing_account",
     "mail_reset_link",
+    "new_password_fields",
     "normalise_email",
     "password_problem",
     "record_attempt",

@@ -4,7 +4,7 @@ Modules: `store` (the follows and what is new in them), `digests` (`kb send-dige
 `newsletter` (visitors' double opt-in) and `links` (signed unsubscribe and confirm links).
 """
 
-from kb.follows.digests import DigestReport, send_digests, unsubscribe
+from kb.follows.digests import DigestReport, claim, finish, send_digests, unsubscribe
 from kb.follows.links import read_unsubscribe, unsubscribe_url
 from kb.follows.newsletter import confirm, remove_subscriber, subscribe
 from kb.follows.store import (
@@ -30,8 +30,10 @@ __all__ = [
     "DigestReport",
     "FollowError",
     "Followed",
+    "claim",
     "confirm",
     "find",
+    "finish",
     "follow",
     "follows_of",
     "label_and_url",

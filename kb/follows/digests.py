@@ -85,7 +85,8 @@ def _ensure_states() -> None:
     db.session.commit()
 
 
-def _claim(state_id: int, now: datetime) -> str | None:
+def claim(state_id: int, now: datetime) -> str | None:
+    """Lease a due state row for this run (one atomic UPDATE); return its token, or None."""
     token = secrets.token_hex(16)
     claimed = db.session.execute(
         update(DigestState)
@@ -97,7 +98,8 @@ def _claim(state_id: int, now: datetime) -> str | None:
     return token if claimed == 1 else None
 
 
-def _finish(state_id: int, token: str, sent_until: datetime | None, next_due: datetime | None):
+def finish(state_id: int, token: str, sent_until: datetime | None, next_due: datetime | None):
+    """Give a leased row back; move its period on only when sent_until is given."""
     values: dict = {"lease_until": None, "lease_token": None}
     if sent_until is not None:
         values |= {"sent_until": sent_until, "next_due": next_due}
@@ -178,29 +180,30 @@ def send_digests(now: datetime | None = None) -> DigestReport:
         due = db.session.execute(
             select(DigestState.id, DigestState.recipient, DigestState.frequency,
                    DigestState.sent_until)
-            .where(DigestState.next_due <= now).order_by(DigestState.id)
+            .where(DigestState.next_due <= now, DigestState.frequency.in_(PERIODS))
+            .order_by(DigestState.id)
         ).all()  # fmt: skip
         for state_id, recipient, frequency, since in due:
-            token = _claim(state_id, now)
+            token = claim(state_id, now)
             if token is None:
                 continue  # another run has it, or it was just sent
             try:
                 groups = _groups(recipient, frequency, since)
             except search.IndexUnavailable:
-                _finish(state_id, token, None, None)
+                finish(state_id, token, None, None)
                 report.deferred += 1
                 continue
             address = _address(recipient)
             if groups and address:
                 if not _send(address, recipient, frequency, groups):
-                    _finish(state_id, token, None, None)
+                    finish(state_id, token, None, None)
                     report.failed += 1
                     continue
                 report.sent += 1
                 report.recipients.append(address)
             else:
                 report.empty += 1
-            _finish(state_id, token, now, now + PERIODS[frequency])
+            finish(state_id, token, now, now + PERIODS[frequency])
     return report
 
 

@@ -6,12 +6,14 @@ text), `query` (query syntax and synonyms), `documents` (schema and index docume
 (generations on disk), `index` (readers, writing after commit, rebuilds, recovery), `bits`
 (match and facet bit sets), `ranking` (a search), `related` ("Meer zoals dit", completion),
 `changes` (the change log each index follows by its own cursor), `verify` (reading an index as a
-search does), `faults` (read errors become 503 and a rebuild), `health` (health and check-index)
-and `log` (the anonymous search log).
+search does), `faults` (read errors become 503 and a rebuild), `health` (health and check-index),
+`log` (the anonymous search log) and `textquery` (queries over the group posts, which are
+searched in the database and never indexed).
 """
 
 from kb.queries import FACETS
 from kb.search import ranking, related
+from kb.search.analysis import fold
 from kb.search.faults import guarded
 from kb.search.health import IndexReport, check_index, health
 from kb.search.index import apply_changes as index_pending
@@ -20,6 +22,8 @@ from kb.search.log import flush_search_log, log_search, purge_search_log, search
 from kb.search.ranking import SearchResult
 from kb.search.related import also_searches, known_terms
 from kb.search.storage import IndexUnavailable
+from kb.search.terms import analyse_terms
+from kb.search.textquery import TermQuery, query_terms
 
 # A read error inside the engine marks the index broken and raises IndexUnavailable (503).
 search = guarded(ranking.search)
@@ -28,20 +32,24 @@ complete_titles = guarded(related.complete_titles)
 also_searches = guarded(also_searches)
 
 __all__ = [
+    "analyse_terms",
     "FACETS",
     "IndexReport",
     "IndexUnavailable",
     "SearchResult",
     "also_searches",
+    "TermQuery",
     "check_index",
     "complete_titles",
     "flush_search_log",
+    "fold",
     "health",
     "index_pending",
     "known_terms",
     "log_search",
     "more_like_this",
     "purge_search_log",
+    "query_terms",
     "rebuild",
     "search",
     "search_log_stats",

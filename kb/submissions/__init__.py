@@ -37,10 +37,15 @@ from kb.submissions.team import (
     editors,
 )
 from kb.submissions.uploads import (
+    DOCUMENTS_AND_IMAGES,
+    Checked,
+    check_files,
     collect_uploads,
     download,
     limits_sentence,
     readable_size,
+    remove_stored,
+    store,
     type_label,
 )
 from kb.submissions.versions import history, state_of, typed_state
@@ -69,6 +74,8 @@ from kb.submissions.workflow import (
 
 __all__ = [
     "ACTION_LABELS",
+    "DOCUMENTS_AND_IMAGES",
+    "Checked",
     "FIELD_LABELS",
     "OPEN",
     "SECTIONS",
@@ -94,6 +101,7 @@ __all__ = [
     "history",
     "by_idempotency_key",
     "by_token",
+    "check_files",
     "collect_uploads",
     "create",
     "discard_pending",
@@ -108,6 +116,7 @@ __all__ = [
     "purge_pending",
     "readable_size",
     "reject",
+    "remove_stored",
     "rendered_sections",
     "resubmit",
     "send_back",
@@ -116,4 +125,5 @@ __all__ = [
     "type_label",
     "typed_state",
     "version_of",
+    "store",
 ]

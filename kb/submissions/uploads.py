@@ -32,7 +32,14 @@ TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "odt": "application/vnd.oasis.opendocument.text",
+    "png": "image/png",
+    "jpg": "image/jpeg",
 }
+# What a form accepts: submissions take documents; group posts also photos.
+DOCUMENTS = ("pdf", "docx", "odt")
+DOCUMENTS_AND_IMAGES = (*DOCUMENTS, "png", "jpg")
+_EXTENSIONS = {"jpeg": "jpg"}  # other names of the same type
+_NAMES = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT", "png": "PNG", "jpg": "JPEG"}
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 # The checkbox per held file: "may be published with the article" (the submitter's choice).
 PUBLIC_FIELD = "openbaar_bijlage"
@@ -84,9 +91,13 @@ def limits_sentence() -> str:
 
 
 def detect_type(data: bytes) -> str | None:
-    """Return 'pdf', 'docx' or 'odt' from the file's content, or None."""
+    """Return 'pdf', 'docx', 'odt', 'png' or 'jpg' from the file's content, or None."""
     if data.startswith(b"%PDF-"):
         return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
     if not data.startswith(b"PK\x03\x04"):
         return None
     try:
@@ -127,7 +138,14 @@ def _read_capped(upload: FileStorage, limit: int) -> bytes | None:
     return buffer.getvalue()
 
 
-def check(upload: FileStorage) -> Checked:
+def kinds_sentence(kinds: tuple[str, ...]) -> str:
+    """Return the accepted kinds the Dutch way: 'PDF-, DOCX- en ODT-bestanden'."""
+    names = [f"{_NAMES[k]}-" for k in kinds]
+    listed = ", ".join(names[:-1]) + " en " + names[-1] if len(names) > 1 else names[0]
+    return f"{listed}bestanden"
+
+
+def check(upload: FileStorage, kinds: tuple[str, ...] = DOCUMENTS) -> Checked:
     """Check one uploaded file in memory; raise UploadError if unfit. Nothing touches the disk."""
     name = clean_filename(upload.filename or "")
     if getattr(upload.stream, "refused", None) == intake.TOTAL_TOO_LARGE:
@@ -139,12 +157,67 @@ def check(upload: FileStorage) -> Checked:
         raise UploadError(f"{name}: het bestand is leeg.")
     kind = detect_type(data)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if kind is None or extension != kind:
+    if kind is None or kind not in kinds or _EXTENSIONS.get(extension, extension) != kind:
+        if kinds == DOCUMENTS:
+            raise UploadError(
+                f"{name}: alleen PDF-, DOCX- en ODT-bestanden zijn toegestaan (het bestand moet "
+                "echt zo'n document zijn en de naam moet op .pdf, .docx of .odt eindigen)."
+            )
         raise UploadError(
-            f"{name}: alleen PDF-, DOCX- en ODT-bestanden zijn toegestaan (het bestand moet echt "
-            "zo'n document zijn en de naam moet op .pdf, .docx of .odt eindigen)."
+            f"{name}: alleen {kinds_sentence(kinds)} zijn toegestaan (het bestand moet echt zo'n "
+            "bestand zijn en de naam moet daarbij passen, zoals .pdf of .jpg)."
         )
     return Checked(name, TYPES[kind], data, hashlib.sha256(data).hexdigest())
+
+
+def check_files(
+    files: list[Any], held: int = 0, held_bytes: int = 0, kinds: tuple[str, ...] = DOCUMENTS
+) -> tuple[list[Checked], list[str]]:
+    """Check uploaded files against the type checks and the count and size limits.
+
+    `held` files of `held_bytes` are already kept for the same form and count against the
+    limits. Returns the files that passed (in memory) and a Dutch message for each refused one.
+    """
+    config = current_app.config
+    errors: list[str] = []
+    checked: list[Checked] = []
+    total = held_bytes
+    maximum, total_limit = int(config["MAX_ATTACHMENTS"]), int(config["MAX_ATTACHMENTS_BYTES"])
+    for upload in [u for u in files if getattr(u, "filename", None)]:
+        if held + len(checked) >= maximum:
+            errors.append(f"{clean_filename(upload.filename)}: hoogstens {maximum} bijlagen.")
+            continue
+        try:
+            item = check(upload, kinds)
+        except UploadError as exc:
+            errors.append(str(exc))
+            continue
+        if total + len(item.data) > total_limit:
+            errors.append(f"{item.filename}: past niet meer bij de andere bijlagen. "
+                          f"{limits_sentence()}")  # fmt: skip
+            continue
+        total += len(item.data)
+        checked.append(item)
+    return checked, errors
+
+
+def store(item: Checked) -> str:
+    """Write a checked file to UPLOAD_DIR under a new random name and return that name.
+
+    Written to a temporary name first and renamed, so a reader never sees half a file.
+    """
+    folder = upload_dir()
+    stored = secrets.token_hex(20)
+    temporary = folder / f".{stored}.part"
+    temporary.write_bytes(item.data)
+    os.replace(temporary, folder / stored)
+    return stored
+
+
+def remove_stored(stored_names: list[str]) -> None:
+    """Delete stored files whose rows were never committed (nothing is left orphaned)."""
+    for name in stored_names:
+        (upload_dir() / name).unlink(missing_ok=True)
 
 
 def collect_uploads(
@@ -156,7 +229,6 @@ def collect_uploads(
     its limits); otherwise they are checked, reported and forgotten. The form's `pending` field
     gets the new signed list; its `attachments` field the errors.
     """
-    config = current_app.config
     removed = set(request.form.getlist("verwijder_bijlage"))
     public = set(request.form.getlist(PUBLIC_FIELD))
     held = pending.from_token(form.pending.data)
@@ -165,25 +237,7 @@ def collect_uploads(
     held = [p for p in held if p.id not in removed]
     for item in held:
         item.public = item.id in public
-    errors: list[str] = []
-    checked: list[Checked] = []
-    total = sum(p.size for p in held)
-    maximum, total_limit = int(config["MAX_ATTACHMENTS"]), int(config["MAX_ATTACHMENTS_BYTES"])
-    for upload in [u for u in form.attachments.data or [] if getattr(u, "filename", None)]:
-        if len(held) + len(checked) >= maximum:
-            errors.append(f"{clean_filename(upload.filename)}: hoogstens {maximum} bijlagen.")
-            continue
-        try:
-            item = check(upload)
-        except UploadError as exc:
-            errors.append(str(exc))
-            continue
-        if total + len(item.data) > total_limit:
-            errors.append(f"{item.filename}: past niet meer bij de andere bijlagen. "
-                          f"{limits_sentence()}")  # fmt: skip
-            continue
-        total += len(item.data)
-        checked.append(item)
+    checked, errors = check_files(form.attachments.data or [], len(held), sum(p.size for p in held))
     if checked and not keep_new:
         names = ", ".join(c.filename for c in checked)
         errors.append(
@@ -244,8 +298,12 @@ def prune_pending(max_age: float | None = None) -> pending.Purged:
     return pending.purge(max_age)
 
 
-def download(attachment: Attachment) -> Response:
-    """Serve an attachment as a download that the browser will never render or run."""
+def download(attachment: Any) -> Response:
+    """Serve an attachment as a download that the browser will never render or run.
+
+    Any row with stored_name, filename and content_type (submission and group attachments);
+    the caller has checked who may have it.
+    """
     path = upload_dir() / attachment.stored_name
     if not path.is_file():
         abort(404)

@@ -26,6 +26,11 @@ from kb.views import (
     feeds,
     follows,
     freshness,
+    group_mail,
+    group_moderation,
+    group_topics,
+    groups,
+    groups_admin,
     open_data,
     panels,
     public,
@@ -39,7 +44,7 @@ BLUEPRINTS = (
     public, api, search, auth, submit, curation, curation_team, editor, admin, feeds, open_data,
     coverage, follows, agenda, agenda_editor, clicks, analytics,
     calls, calls_editor, freshness, review_link, collections, collections_editor, about,
-    taxonomy_editor,
+    taxonomy_editor, groups, group_topics, group_moderation, groups_admin, group_mail,
 )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from kb import csrf, follows
+from kb import csrf, follows, groups
 from kb.accounts import login_redirect, normalise_email
 from kb.follows.forms import FollowForm, FrequencyForm, NewsletterForm, SaveSearchForm
 from kb.forms import ActionForm
@@ -24,8 +24,12 @@ def follow_helpers() -> dict:
             return None
         return follows.find(current_user, kind, str(target))
 
-    return {"follow_of": follow_of, "follow_form": FollowForm, "save_search_form": SaveSearchForm,
-            "follow_frequencies": follows.FREQUENCIES}
+    return {
+        "follow_of": follow_of,
+        "follow_form": FollowForm,
+        "save_search_form": SaveSearchForm,
+        "follow_frequencies": follows.FREQUENCIES,
+    }
 
 
 def _member_only():
@@ -70,8 +74,11 @@ def save_search():
     if (refused := _member_only()) is not None:
         return refused
     form = SaveSearchForm()
-    back = url_for("search.search_page") + "?" + follows.normalise_search(
-        parse_qs(form.query.data or ""))
+    back = (
+        url_for("search.search_page")
+        + "?"
+        + follows.normalise_search(parse_qs(form.query.data or ""))
+    )
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
@@ -119,9 +126,13 @@ def unfollow(follow_id: int):
 def unsubscribe(token: str):
     """One-click unsubscribe from a mail: GET asks, POST (or the mail client's POST) does it."""
     target = follows.read_unsubscribe(token) or abort(404)
+    in_groups = groups.is_group_recipient(target[0])
     if request.method == "POST":
-        follows.unsubscribe(*target)
-        return render_template("follows/unsubscribed.html")
+        if in_groups:
+            groups.unsubscribe(target[0])
+        else:
+            follows.unsubscribe(*target)
+        return render_template("follows/unsubscribed.html", in_groups=in_groups)
     return render_template("follows/unsubscribe.html", token=token)
 
 

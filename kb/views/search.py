@@ -2,6 +2,9 @@
 
 The views ask `kb.search` for ids in rank order and load the published rows from the database,
 so the database stays the source of truth. Every search is logged without user or address.
+The tab "In mijn groepen" (/zoeken?in=groepen) searches group posts through kb.groups, only
+for members and only in their groups; it is not logged (what members look for in a closed
+group is theirs) and nothing else here (feed, API, suggestions) ever reads group posts.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_login import current_user
 
-from kb import feeds, queries
+from kb import feeds, groups, queries
 from kb import search as engine
+from kb.accounts import login_redirect
 from kb.queries import ArticleView
 from kb.search import FACETS, IndexUnavailable
 from kb.security import query_int
@@ -31,6 +36,7 @@ SORT_ALIASES = {key: key for key in SORT_KEYS} | {
     "newest": "nieuw",
     "title": "titel",
 }
+GROUPS_TAB = "groepen"  # /zoeken?in=groepen
 SORT_LABELS = {"relevantie": "Relevantie", "nieuw": "Nieuwste eerst", "titel": "A–Z"}
 FACET_LEGENDS = {
     "kind": "Soort",
@@ -120,6 +126,8 @@ def index_unavailable(_exc: IndexUnavailable):
 def search_page():
     """Show the search form, results with facets, and help when nothing is found."""
     config = current_app.config
+    if request.args.get("in") == GROUPS_TAB:
+        return group_search_page()
     search = parse_request(config["PER_PAGE"], config["SEARCH_MAX_PER_PAGE"])
     # An editor sent back here after "Voeg toe aan leeslijst" (?leeslijst=) searched already.
     result, articles = run(search, log="leeslijst" not in request.args)
@@ -154,6 +162,16 @@ def search_page():
         pages=pages,
         sort_labels=SORT_LABELS,
     )
+
+
+def group_search_page():
+    """Search the posts of the member's groups ("In mijn groepen"); members only."""
+    if not current_user.is_authenticated:
+        return login_redirect()
+    q = request.args.get("q", "")[:2000].strip()
+    page = query_int("page", 0, minimum=0) or query_int("pagina", 1)
+    found = groups.search_posts(current_user, q, page, current_app.config["PER_PAGE"])
+    return render_template("search/groups.html", found=found, q=q, tab=GROUPS_TAB)
 
 
 @bp.get("/zoeken/feed")

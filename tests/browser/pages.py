@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
+from kb import groups
+from kb.models import User, db
 from tests.support.accounts import make_user
 from tests.support.app import build_app, make_content_dir
 from tests.support.mail import Mailbox, body, running_mailbox
@@ -229,11 +231,32 @@ REVIEW_PAGES = [
               visit(f"/redactie/artikelen/{EDITED_ARTICLE}/versies/vergelijk")),
 ]
 
+# Groups: one group made with the accounts (begeleider Eva, member Mila) with one topic.
+GROUP = "cop-samen-testen"
+GROUP_PAGES = [
+    PageState("groups-index", "member", visit("/groepen", shows="Mijn groepen")),
+    PageState("group", "editor", visit(f"/groepen/{GROUP}", shows="Onderwerpen")),
+    PageState("group-topic", "member", visit(f"/groepen/{GROUP}/onderwerp/1", shows="Reageren")),
+    PageState("group-new-topic", "member", visit(f"/groepen/{GROUP}/nieuw-onderwerp")),
+    PageState("group-members", "editor", visit(f"/groepen/{GROUP}/leden")),
+    PageState("group-invite", "editor", visit(f"/groepen/{GROUP}/uitnodigen")),
+    PageState("group-moderation", "editor", visit(f"/groepen/{GROUP}/moderatie")),
+    PageState("group-report", "member", visit(f"/groepen/{GROUP}/bericht/1/melden")),
+    PageState("group-draft", "editor", visit(f"/groepen/{GROUP}/bericht/1/praktijkvoorbeeld")),
+    PageState("editor-groups", "editor", visit("/redactie/groepen/")),
+]
+
 PAGE_STATES = [
     PageState("home", "anonymous", visit("/")),
     PageState("search-results", "anonymous", visit("/zoeken?q=samenwerken", shows=RESULTS)),
     PageState("search-filtered", "anonymous", search_with_filter),
     PageState("search-no-results", "anonymous", visit("/zoeken?q=xqzwv", shows="Geen resultaten")),
+    PageState("search-logged-in", "member", visit("/zoeken?q=samenwerken", shows=RESULTS)),
+    PageState(
+        "search-my-groups",
+        "member",
+        visit("/zoeken?in=groepen&q=samenwerken", shows="Geen berichten"),
+    ),
     PageState(
         "search-did-you-mean", "anonymous", visit(f"/zoeken?q={MISSPELT}", shows="Bedoelde u")
     ),
@@ -268,6 +291,7 @@ PAGE_STATES = [
     *NETWORK_PAGES,
     *TAXONOMY_PAGES,
     *REVIEW_PAGES,
+    *GROUP_PAGES,
 ]
 
 # States whose reaching stores something: they run on a server of their own, so the pages that
@@ -346,8 +370,21 @@ def _make_accounts(server: LiveServer) -> None:
         server.tmp, Path(env["KB_CONTENT_DIR"]), DATABASE_URL=env["KB_DATABASE_URL"],
         INDEX_DIR=env["KB_INDEX_DIR"], UPLOAD_DIR=env["KB_UPLOAD_DIR"],
     )  # fmt: skip
-    for role, (email, name) in ACCOUNTS.items():
-        make_user(app, role, email, PASSWORD, name=name, organisation="Testorganisatie")
+    users = {role: make_user(app, role, email, PASSWORD, name=name, organisation="Testorganisatie")
+             for role, (email, name) in ACCOUNTS.items()}  # fmt: skip
+    _make_group(app, users)
+
+
+def _make_group(app, users: dict) -> None:
+    """A CoP group with the editor as begeleider, the member in it, and one topic."""
+    with app.app_context():
+        editor = db.session.get(User, users["editor"].id)
+        group = groups.create_group("CoP Samen testen", "Een groep van de **CoP**.", "cop",
+                                    "request", editor)  # fmt: skip
+        groups.add_member(group, db.session.get(User, users["member"].id))
+        topic = groups.start_topic(group, editor, "Welkom in de groep",
+                                   "Stel u voor. Lees ook [OKé](oke-op-school-test.md).", [])
+        groups.reply(topic, editor, "Wie begint?", [])
 
 
 def _prepare(site: Site, mailbox: Mailbox) -> None:

@@ -37,9 +37,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         _engine_options(app.config["DATABASE_URL"], float(app.config["DATABASE_BUSY_TIMEOUT"])),
     )
 
-    from kb import accounts, cli, errors, formatting, security, views
+    from kb import accounts, cli, errors, formatting, search, security, views
     from kb.models import db
 
+    search.init_app(app)  # refuses a PostgreSQL search backend on SQLite, before anything runs
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

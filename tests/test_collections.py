@@ -19,8 +19,14 @@ def _editor(app: Flask) -> FlaskClient:
 
 def _make(editor: FlaskClient, title: str = "Starten met OOGO", **fields) -> str:
     url = "/redactie/leeslijsten/"
-    data = {"csrf_token": csrf(editor, url), "title": title, "description": "Voor wie begint.",
-            "context_kind": "advice", "context_key": "4", "published": "y"} | fields
+    data = {
+        "csrf_token": csrf(editor, url),
+        "title": title,
+        "description": "Voor wie begint.",
+        "context_kind": "advice",
+        "context_key": "4",
+        "published": "y",
+    } | fields
     response = editor.post(url, data=data)
     assert response.status_code == 303, response.get_data(as_text=True)
     return response.location.rsplit("/", 1)[1]
@@ -53,8 +59,10 @@ def test_an_editor_builds_and_reorders_a_collection_with_buttons(app: Flask) -> 
     editor.post(f"/redactie/leeslijsten/{slug}/items/{last}/omhoog", data={"csrf_token": token})
     editor.post(f"/redactie/leeslijsten/{slug}/items/{last}/omhoog", data={"csrf_token": token})
     assert _order(app, slug) == ["oke-op-school-test", "oogo-test", "regioportret-testregio"]
-    editor.post(f"/redactie/leeslijsten/{slug}/items/{last}/notitie",
-                data={"csrf_token": token, "note": "Begin hier: een concreet voorbeeld."})
+    editor.post(
+        f"/redactie/leeslijsten/{slug}/items/{last}/notitie",
+        data={"csrf_token": token, "note": "Begin hier: een concreet voorbeeld."},
+    )
     page = app.test_client().get(f"/leeslijst/{slug}").get_data(as_text=True)
     assert page.index("OKé") < page.index("OOGO uitgelegd")
     assert "Begin hier: een concreet voorbeeld." in page
@@ -100,8 +108,12 @@ def test_only_editors_shape_collections(app: Flask) -> None:
     login(member, make_user(app).email)
     assert member.get("/redactie/leeslijsten/").status_code == 403
     token = csrf(member, "/mijn-kennisbank")
-    assert member.post("/redactie/leeslijsten/x/toevoegen",
-                       data={"csrf_token": token, "article": "oogo-test"}).status_code == 403
+    assert (
+        member.post(
+            "/redactie/leeslijsten/x/toevoegen", data={"csrf_token": token, "article": "oogo-test"}
+        ).status_code
+        == 403
+    )
 
 
 def test_an_item_of_another_collection_cannot_be_moved_through_this_one(app: Flask) -> None:
@@ -111,8 +123,9 @@ def test_an_item_of_another_collection_cannot_be_moved_through_this_one(app: Fla
     with app.app_context():
         item = collections.by_slug(second).items[0].id
     token = csrf(editor, f"/redactie/leeslijsten/{first}")
-    response = editor.post(f"/redactie/leeslijsten/{first}/items/{item}/verwijderen",
-                           data={"csrf_token": token})
+    response = editor.post(
+        f"/redactie/leeslijsten/{first}/items/{item}/verwijderen", data={"csrf_token": token}
+    )
     assert response.status_code == 404
     assert _order(app, second) == ["oogo-test"]
 

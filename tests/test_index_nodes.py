@@ -73,7 +73,8 @@ def edit_through(app: Flask, slug: str, title: str) -> None:
     """Edit an article's title as an editor does, through the publishing functions of app."""
     with app.app_context():
         editor = accounts.user_by_email("redacteur@example.org") or accounts.create_user(
-            "redacteur@example.org", "een lang en goed wachtwoord", "editor", "Redactie", "")
+            "redacteur@example.org", "een lang en goed wachtwoord", "editor", "Redactie", ""
+        )
         article = db.session.scalar(select(Article).where(Article.slug == slug))
         assert edit_article(article, article_state(article) | {"title": title}, editor)
 
@@ -167,7 +168,8 @@ def test_a_change_that_commits_after_a_later_id_is_not_missed(pair: tuple[Flask,
     with a.app_context():
         head = changes.bounds()[1]
         portrait = db.session.scalar(
-            select(Article).where(Article.slug == "regioportret-testregio"))
+            select(Article).where(Article.slug == "regioportret-testregio")
+        )
         portrait.title = "Regioportret met wulp"
         oogo = db.session.scalar(select(Article).where(Article.slug == "oogo-test"))
         oogo.title = "Het OOGO met grutto"

@@ -207,8 +207,16 @@ def test_search_log_is_anonymous(search_app: Flask) -> None:
         assert row.result_count == 1
         columns = set(SearchLog.__table__.columns.keys())
         # what was asked and found, and a random key its clicks share: nothing about who
-        assert columns == {"id", "query", "normalised", "corrected", "filters", "result_count",
-                           "search_key", "created_at"}
+        assert columns == {
+            "id",
+            "query",
+            "normalised",
+            "corrected",
+            "filters",
+            "result_count",
+            "search_key",
+            "created_at",
+        }
         assert row.normalised == "oogo" and len(row.search_key) == 32
         assert "10.9.8.7" not in repr([getattr(row, c) for c in columns])
 

@@ -156,7 +156,7 @@ def sync_content(
             if article.origin == "content" and slug not in seen and article.status == "published":
                 publishing.unpublish(article)
                 report.unpublished.append(slug)
-    db.session.commit()
+    publishing.commit_articles()  # with the search documents, on the PostgreSQL backend
     return report, []
 
 

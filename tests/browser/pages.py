@@ -154,8 +154,11 @@ NETWORK_PAGES = [
     PageState("newsletter", "anonymous", visit("/nieuwsbrief")),
     PageState("my-kennisbank", "member", visit("/mijn-kennisbank")),
     # A fixed past period: the suite's own searches must not change what this page shows.
-    PageState("editor-analytics", "editor",
-              visit("/redactie/zoekanalyse/?periode=aangepast&van=2020-01-06&tot=2020-01-12")),
+    PageState(
+        "editor-analytics",
+        "editor",
+        visit("/redactie/zoekanalyse/?periode=aangepast&van=2020-01-06&tot=2020-01-12"),
+    ),
     PageState("editor-review-due", "editor", visit("/redactie/controle/")),
     PageState("editor-collections", "editor", visit("/redactie/leeslijsten/")),
     PageState("editor-calls", "editor", visit("/redactie/oproepen/")),

@@ -1,0 +1,138 @@
+"""The PostgreSQL backend's query: the same query tree the Whoosh backend runs, as a tsquery for
+matching and as a BM25F scorer over the matched documents' term positions.
+
+`kb.search.query.build` stays the one place that decides what a query means (words, phrases,
+synonyms, all words or any); both backends run its tree. Matching becomes one tsquery (a term
+in a field is the lexeme restricted to that field's weight; a phrase is `<->` between its
+words), so the GIN index finds the documents. Ranking scores each document exactly as Whoosh
+sums its matchers: a term in a field scores boost x BM25(idf, tf, field length, average
+length) with Whoosh's idf and parameters, And and Or add their matching children, a phrase
+scores the sum of its words (what `kb.search.ranking.PhraseScore` scores).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from math import log
+
+from whoosh import query as wq
+
+from kb.search.pgstore import FIELDS, WEIGHTS, quote
+
+B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F's defaults
+
+
+class Unsupported(ValueError):
+    """A query node the PostgreSQL backend does not translate."""
+
+
+def tsquery(node: wq.Query) -> str | None:
+    """Return the tsquery text of a query tree (None: every document)."""
+    if isinstance(node, wq.Every):
+        return None
+    if isinstance(node, wq.Term):
+        return f"{quote(node.text)}:{WEIGHTS[node.fieldname]}"
+    if isinstance(node, wq.Phrase):
+        weight = WEIGHTS[node.fieldname]
+        return "(" + " <-> ".join(f"{quote(w)}:{weight}" for w in node.words) + ")"
+    if isinstance(node, (wq.And, wq.Or)):
+        parts = [tsquery(sub) for sub in node.subqueries]
+        if any(part is None for part in parts):
+            if isinstance(node, wq.Or):
+                return None
+            parts = [p for p in parts if p is not None]
+            if not parts:
+                return None
+        joiner = " & " if isinstance(node, wq.And) else " | "
+        return "(" + joiner.join(parts) + ")"  # type: ignore[arg-type]
+    raise Unsupported(f"query node {node!r}")
+
+
+def leaves(node: wq.Query) -> Iterator[tuple[str, str]]:
+    """Yield the (field, lexeme) pairs a query scores."""
+    if isinstance(node, wq.Term):
+        yield node.fieldname, node.text
+    elif isinstance(node, wq.Phrase):
+        for word in node.words:
+            yield node.fieldname, word
+    elif isinstance(node, (wq.And, wq.Or)):
+        for sub in node.subqueries:
+            yield from leaves(sub)
+
+
+@dataclass
+class Stats:
+    """Collection statistics: documents, average field lengths, document frequencies."""
+
+    documents: int
+    average: dict[str, float]
+    frequency: dict[tuple[str, str], int]
+
+    def idf(self, field: str, lexeme: str) -> float:
+        """Return Whoosh's BM25F idf of a term in a field."""
+        return log(self.documents / (self.frequency.get((field, lexeme), 0) + 1)) + 1
+
+
+@dataclass
+class Doc:
+    """One matched document's positions of the query's lexemes, per field, and its lengths."""
+
+    positions: dict[tuple[str, str], frozenset[int]]
+    lengths: dict[str, int]
+
+
+_FIELD_OF = {weight: name for name, weight in WEIGHTS.items()}
+
+
+def doc_from_rows(lengths: list[int], rows: list[tuple[str, list[int], list[str]]]) -> Doc:
+    """Build a Doc from unnest(tsvector) rows (lexeme, positions, weights) and the lengths."""
+    positions: dict[tuple[str, str], set[int]] = {}
+    for lexeme, where, weights in rows:
+        for position, weight in zip(where, weights, strict=True):
+            positions.setdefault((_FIELD_OF[weight], lexeme), set()).add(position)
+    return Doc(
+        {key: frozenset(value) for key, value in positions.items()},
+        dict(zip(FIELDS, lengths, strict=True)),
+    )
+
+
+def _bm25(stats: Stats, doc: Doc, field: str, lexeme: str, tf: int) -> float:
+    length = doc.lengths.get(field, 0)
+    average = stats.average.get(field) or 1.0
+    idf = stats.idf(field, lexeme)
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
+
+
+def score(node: wq.Query, stats: Stats, doc: Doc) -> float | None:
+    """Return a document's score for a query tree, or None when the tree does not match it."""
+    if isinstance(node, wq.Every):
+        return 0.0
+    if isinstance(node, wq.Term):
+        found = doc.positions.get((node.fieldname, node.text))
+        if not found:
+            return None
+        return node.boost * _bm25(stats, doc, node.fieldname, node.text, len(found))
+    if isinstance(node, wq.Phrase):
+        sets = [doc.positions.get((node.fieldname, word)) for word in node.words]
+        if not all(sets) or not any(
+            all(start + i in found for i, found in enumerate(sets))  # type: ignore[operator]
+            for start in sets[0]  # type: ignore[union-attr]
+        ):
+            return None
+        return node.boost * sum(
+            _bm25(stats, doc, node.fieldname, word, len(found))  # type: ignore[arg-type]
+            for word, found in zip(node.words, sets, strict=True)
+        )
+    if isinstance(node, wq.And):
+        total = 0.0
+        for sub in node.subqueries:
+            part = score(sub, stats, doc)
+            if part is None:
+                return None
+            total += part
+        return total * node.boost
+    if isinstance(node, wq.Or):
+        parts = [p for p in (score(sub, stats, doc) for sub in node.subqueries) if p is not None]
+        return sum(parts) * node.boost if parts else None
+    raise Unsupported(f"query node {node!r}")

@@ -7,6 +7,7 @@ folder; `content_app` runs once per session on the repository's real content, an
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,6 +34,23 @@ def app(tmp_path: Path, content_dir: Path) -> Iterator[Flask]:
     application = build_app(tmp_path, content_dir)
     load_content(application)
     yield application
+
+
+@pytest.fixture(params=["whoosh", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend_app(
+    request: pytest.FixtureRequest, tmp_path: Path, content_dir: Path
+) -> Iterator[Flask]:
+    """The fixture app once per search backend: Whoosh on SQLite (`app`), and PostgreSQL
+    searching in the database itself (a fresh database on the module's cluster)."""
+    if request.param == "whoosh":
+        yield request.getfixturevalue("app")
+        return
+    url = fresh_database(request.getfixturevalue("postgres_url"), f"kb_{uuid.uuid4().hex[:12]}")
+    application = build_app(tmp_path, content_dir, DATABASE_URL=url, SEARCH_BACKEND="postgresql")
+    load_content(application)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

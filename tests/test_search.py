@@ -1,4 +1,7 @@
-"""Search behaviour on a real index: API shape, Dutch analysis, facets, snippets, hostile input."""
+"""Search behaviour on a real index: API shape, Dutch analysis, facets, snippets, hostile input.
+
+Every test runs against both search backends (Whoosh, and PostgreSQL itself).
+"""
 
 from __future__ import annotations
 
@@ -39,10 +42,10 @@ ARTICLES = {
 
 
 @pytest.fixture
-def search_app(app: Flask) -> Flask:
-    """The fixture app plus three articles that exercise the Dutch analysis."""
-    add_articles(app, ARTICLES)
-    return app
+def search_app(backend_app: Flask) -> Flask:
+    """The fixture app plus three articles that exercise the Dutch analysis, once per backend."""
+    add_articles(backend_app, ARTICLES)
+    return backend_app
 
 
 @pytest.fixture

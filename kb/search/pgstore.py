@@ -48,6 +48,7 @@ FIELDS = tuple(WEIGHTS)
 MAX_POSITION = 16383  # PostgreSQL keeps positions up to here (later ones are clamped)
 MAX_POSITIONS = 256  # and at most this many positions per lexeme
 FIELD_GAP = 2
+TAXONOMY = ("kind", "themes", "regions", "advice", "sectors")
 
 # Not in db.metadata: these tables exist on PostgreSQL only (see the migration).
 metadata = MetaData()
@@ -160,6 +161,13 @@ def write(ids: Iterable[int]) -> int:
     if not ids:
         return 0
     analysis = current_analysis()
+    db.session.flush()
+    wanted = set(ids)
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Article) and obj.id in wanted:
+            # Reloaded in database order, as check-index (and every later reader) sees them:
+            # the document's version covers the order of themes, regions and the rest.
+            db.session.expire(obj, list(TAXONOMY))
     published = {a.id: a for a in published_articles(ids)}
     connection = db.session.connection()
     gone = [i for i in ids if i not in published]

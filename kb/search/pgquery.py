@@ -23,6 +23,66 @@ from kb.search.pgstore import FIELDS, WEIGHTS, quote
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F's defaults
 
 
+@dataclass
+class Plan:
+    """What a document must match and what adds to its score.
+
+    clauses: the word clauses, of which a document must hold `minimum`; required: what it must
+    all hold (quoted phrases); bonus: what only adds to the score (phrases of neighbouring
+    words). With a minimum below all clauses a document's score is the sum of the clauses it
+    holds times the coordination factor (held / all), as Lucene's classic coord.
+    """
+
+    clauses: list[wq.Query]
+    required: list[wq.Query]
+    minimum: int
+    bonus: list[wq.Query]
+
+    @property
+    def partial(self) -> bool:
+        """Tell whether a document may miss some clauses."""
+        return self.minimum < len(self.clauses)
+
+    def nodes(self) -> list[wq.Query]:
+        """Return every query tree the plan scores."""
+        return [*self.clauses, *self.required, *self.bonus]
+
+
+def plan(query: wq.Query, match_all: bool, built: object = None) -> Plan:
+    """Return the plan of a built query: its own clauses, minimum and bonus when the query
+    builder gives them, else the top-level And (all of them) or Or (any one, match_all False)."""
+    clauses = getattr(built, "clauses", None)
+    if clauses or getattr(built, "required", None):
+        return Plan(list(clauses or []), list(built.required), int(built.minimum),  # type: ignore[attr-defined]
+                    list(getattr(built, "bonus", [])))  # fmt: skip
+    if isinstance(query, wq.Every):
+        return Plan([], [], 0, [])
+    if isinstance(query, wq.And):
+        return Plan(list(query.subqueries), [], len(query.subqueries), [])
+    if isinstance(query, wq.Or) and not match_all:
+        return Plan(list(query.subqueries), [], 1, [])
+    return Plan([query], [], 1, [])
+
+
+def coordination(matched: int, count: int) -> float:
+    """Return the score factor of a document holding matched of count clauses."""
+    return matched / count if count else 1.0
+
+
+def plan_score(p: Plan, query: wq.Query, stats: Stats, doc: Doc) -> float:
+    """Return a matched document's score under the plan (0 when nothing scores)."""
+    if p.partial:
+        parts = [score(clause, stats, doc) for clause in p.clauses]
+        held = [part for part in parts if part is not None]
+        total = sum(held) * coordination(len(held), len(p.clauses))
+        total += sum(score(r, stats, doc) or 0.0 for r in p.required)
+    else:
+        total = score(query, stats, doc) or 0.0
+    if p.bonus:
+        total += sum(part for b in p.bonus if (part := score(b, stats, doc)) is not None)
+    return total
+
+
 class Unsupported(ValueError):
     """A query node the PostgreSQL backend does not translate."""
 

@@ -22,7 +22,7 @@ from kb import changes
 from kb.models import db
 from kb.queries import FACETS, synonym_groups
 from kb.search.analysis import DutchAnalysis, snippet
-from kb.search.pgquery import Doc, Stats, doc_from_rows, leaves, score, tsquery
+from kb.search.pgquery import Doc, Plan, Stats, doc_from_rows, leaves, plan, plan_score, tsquery
 from kb.search.pgspell import corrections
 from kb.search.pgstore import FIELDS, WEIGHTS, current_analysis, quote
 from kb.search.query import BuiltQuery, Synonyms, build, compile_synonyms, corrected_text, parse
@@ -60,13 +60,13 @@ def search(
             result, built, parsed = fixed_result, built_fixed, fixed
     if not result.total and len(parsed.words) > 1:
         any_built = build(analysis, parsed, synonyms, match_all=False)
-        any_result = _run(any_built, filters, facets)
+        any_result = _run(any_built, filters, facets, match_all=False)
         if any_result.total:
             any_result.suggestion, any_result.corrected = result.suggestion, result.corrected
             any_result.match_all = False
             result, built = any_result, any_built
     if not result.total and filters:
-        result.unfiltered_total = _run(built, {}, False).total
+        result.unfiltered_total = _run(built, {}, False, result.match_all).total
     if result.total:
         _rank(analysis, result, built, filters, sort, page, per_page, snippets)
     if not facets:
@@ -81,13 +81,32 @@ def _synonyms(analysis: DutchAnalysis) -> Synonyms:
 # --- matching and facets --------------------------------------------------------------------
 
 
-def _match(built: BuiltQuery, params: dict[str, Any], alias: str = "d") -> str:
-    """Return the WHERE condition of the query's matches (binding its tsqueries in params)."""
+def _match(built: BuiltQuery, match_all: bool, params: dict[str, Any], alias: str = "d") -> str:
+    """Return the WHERE condition of the query's matches (binding its tsqueries in params).
+
+    With a minimum below all clauses: any clause through the GIN index, then the number of
+    clauses held; `full` (in params) is the SQL telling whether a document holds them all.
+    """
     conditions = ["TRUE"]
-    positive = tsquery(built.query)
-    if positive is not None:
-        params["q"] = positive
-        conditions.append(f"{alias}.tsv @@ CAST(:q AS tsquery)")
+    p = plan(built.query, match_all, built)
+    params["full"] = "TRUE"
+    if p.partial:
+        params["q"] = tsquery(wq.Or(p.clauses))
+        held = " + ".join(
+            f"CAST({alias}.tsv @@ CAST(:c{i} AS tsquery) AS int)" for i in range(len(p.clauses))
+        )
+        params.update({f"c{i}": tsquery(clause) for i, clause in enumerate(p.clauses)})
+        params["minimum"] = p.minimum
+        conditions += [f"{alias}.tsv @@ CAST(:q AS tsquery)", f"({held}) >= :minimum"]
+        params["full"] = f"({held}) = {len(p.clauses)}"
+        if p.required:
+            params["r"] = tsquery(wq.And(p.required))
+            conditions.append(f"{alias}.tsv @@ CAST(:r AS tsquery)")
+    else:
+        positive = tsquery(built.query)
+        if positive is not None:
+            params["q"] = positive
+            conditions.append(f"{alias}.tsv @@ CAST(:q AS tsquery)")
     if built.excluded is not None:
         excluded = tsquery(built.excluded)
         if excluded is not None:
@@ -112,31 +131,39 @@ def _filters(filters: dict[str, list[str]], params: dict[str, Any], alias: str =
     return " AND ".join(conditions)
 
 
-def _run(built: BuiltQuery, filters: dict[str, list[str]], count: bool = True) -> SearchResult:
+def _run(
+    built: BuiltQuery, filters: dict[str, list[str]], count: bool = True, match_all: bool = True
+) -> SearchResult:
     """Count the matches under the filters and every facet under the other facets' filters."""
     params: dict[str, Any] = {}
-    parts = [f"SELECT '' AS facet, '' AS value, count(*) AS n FROM m "
-             f"WHERE {_filters(filters, params)}"]  # fmt: skip
+    where = _match(built, match_all, params)
+    full = params.pop("full")
+    parts = [f"SELECT '' AS facet, CAST(count(*) FILTER (WHERE m.full) AS text) AS value, "
+             f"count(*) AS n FROM m WHERE {_filters(filters, params)}"]  # fmt: skip
     for name in FACETS if count else ():
-        where = _filters(filters, params, skip=name)
+        others = _filters(filters, params, skip=name)
         if name == "kind":
-            parts.append(f"SELECT 'kind', m.kind, count(*) FROM m WHERE {where} GROUP BY m.kind")
+            parts.append(f"SELECT 'kind', m.kind, count(*) FROM m WHERE {others} GROUP BY m.kind")
         else:
             parts.append(f"SELECT '{name}', v, count(*) FROM m CROSS JOIN unnest(m.{name}) AS v "
-                         f"WHERE {where} GROUP BY v")  # fmt: skip
+                         f"WHERE {others} GROUP BY v")  # fmt: skip
     sql = (
         "WITH m AS MATERIALIZED (SELECT d.article_id, d.kind, d.theme, d.advice, d.region, "
-        f"d.sector FROM search_document d WHERE {_match(built, params)}) "
+        f"d.sector, {full} AS full FROM search_document d WHERE {where}) "
         + " UNION ALL ".join(parts)
     )
-    total = 0
+    total, full_count = 0, 0
     facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     for facet, value, n in db.session.execute(text(sql), params):
         if facet == "":
-            total = int(n)
+            total, full_count = int(n), int(value)
         elif n:
             facets[facet][value] = int(n)
-    return SearchResult(ids=[], total=total, facets=facets if count else {})
+    result = SearchResult(ids=[], total=total, facets=facets if count else {})
+    if plan(built.query, match_all, built).partial:
+        # Truthful: "not every word" only when no hit holds every word.
+        result.match_all = full_count > 0
+    return result
 
 
 # --- ranking --------------------------------------------------------------------------------
@@ -154,10 +181,12 @@ def _rank(
 ) -> None:
     """Put one page of hits in order and add their snippets."""
     params: dict[str, Any] = {}
-    where = f"{_match(built, params)} AND {_filters(filters, params, alias='d')}"
+    where = f"{_match(built, result.match_all, params)} AND {_filters(filters, params, alias='d')}"
+    params.pop("full")
     start, wanted = (page - 1) * per_page, page * per_page
     if sort == "relevance" and not isinstance(built.query, wq.Every):
-        ids = ranked(built.query, where, params, result.total)[start:wanted]
+        p = plan(built.query, result.match_all, built)
+        ids = ranked(built.query, where, params, result.total, p=p)[start:wanted]
     else:
         order = "d.title_sort, d.article_id" if sort == "title" else "d.updated DESC, d.article_id"
         params.update(limit=per_page, offset=start)
@@ -177,12 +206,15 @@ def _rank(
 
 
 def ranked(query: wq.Query, where: str, params: dict[str, Any], total: int,
-           bonus: dict[int, float] | None = None) -> list[int]:  # fmt: skip
-    """Return the ids of the documents matching `where`, best first by the query's BM25F score.
+           bonus: dict[int, float] | None = None, p: Plan | None = None) -> list[int]:  # fmt: skip
+    """Return the ids of the documents matching `where`, best first by the query's BM25F score
+    (under the plan: coordination and phrase bonus, when given).
 
     bonus adds to a document's score ("Meer zoals dit": shared themes and regions).
     """
-    lexemes = sorted({lexeme for _field, lexeme in leaves(query)})
+    p = p or plan(query, True)
+    terms = {term for node in (query, *p.nodes()) for term in leaves(node)}
+    lexemes = sorted({lexeme for _field, lexeme in terms})
     params = dict(params, lexemes=lexemes, limit=SCORE_LIMIT)
     pick = ""
     if total > SCORE_LIMIT and "q" in params:
@@ -200,11 +232,11 @@ def ranked(query: wq.Query, where: str, params: dict[str, Any], total: int,
         entry = docs.setdefault(article_id, (lengths, updated, []))
         if lexeme is not None:
             entry[2].append((lexeme, positions, weights))
-    stats = collection_stats(set(leaves(query)))
+    stats = collection_stats(terms)
     scored = []
     for article_id, (lengths, updated, rows) in docs.items():
         doc: Doc = doc_from_rows(lengths, rows)
-        value = (score(query, stats, doc) or 0.0) + (bonus or {}).get(article_id, 0.0)
+        value = plan_score(p, query, stats, doc) + (bonus or {}).get(article_id, 0.0)
         # Recency breaks ties between equal scores; rounding makes near-equal scores tie.
         scored.append((-round(value, 4), -updated, article_id))
     scored.sort()

@@ -20,6 +20,7 @@ from kb import accounts, create_app
 from kb.models import Article, db
 from kb.publishing import article_state, edit_article, queue_for_index, set_article_status
 from kb.search import search, write_documents
+from kb.search.pgstore import current_analysis
 from tests.support.app import build_app, load_content
 from tests.support.postgres import fresh_database
 
@@ -88,8 +89,8 @@ def test_the_migration_adds_gin_indexes_on_postgresql(pg_app: Flask) -> None:
 def test_the_tsvector_holds_the_dutch_analysis_with_field_weights(pg_app: Flask) -> None:
     with pg_app.app_context():
         article = db.session.scalar(select(Article).where(Article.slug == "oogo-test"))
-        edit_article(article, article_state(article) | {"title": "Onderwijszorgarrangementen in Fryslân"},
-                     editor(pg_app))  # fmt: skip
+        title = "Onderwijszorgarrangementen in Fryslân"
+        edit_article(article, article_state(article) | {"title": title}, editor(pg_app))
         found = dict(
             db.session.execute(
                 text(
@@ -162,3 +163,46 @@ def test_check_index_healthz_and_reindex(pg_app: Flask) -> None:
     assert result.exit_code == 0 and "Index opnieuw opgebouwd: 3 artikelen" in result.output
     assert runner.invoke(args=["kb", "check-index"]).exit_code == 0
     assert pg_app.test_client().get("/healthz").status_code == 200
+
+
+def test_minimum_should_match_counts_clauses_and_coordination_ranks(pg_app: Flask) -> None:
+    """A query builder that asks for two of three word clauses (issue 11's rule): a document
+    with one is not found, and one with all three ranks above one with two."""
+    from dataclasses import dataclass, field
+
+    from whoosh import query as wq
+
+    from kb.search import pgsearch
+    from kb.search.query import FIELD_BOOSTS
+
+    @dataclass
+    class Built:  # the shape of kb.search.query.BuiltQuery with clauses
+        clauses: list[wq.Query]
+        minimum: int
+        required: list[wq.Query] = field(default_factory=list)
+        bonus: list[wq.Query] = field(default_factory=list)
+        excluded: None = None
+        wanted: frozenset[str] = frozenset()
+        word_count: int = 3
+
+        @property
+        def query(self) -> wq.Query:
+            return wq.Or(self.clauses)
+
+    def word(term: str) -> wq.Query:
+        return wq.Or([wq.Term(name, term, boost=b) for name, b in FIELD_BOOSTS.items()])
+
+    user = editor(pg_app)
+    titles = {"oogo-test": "OOGO met wulp, grutto en kievit",
+              "regioportret-testregio": "Regioportret met wulp en grutto",
+              "oke-op-school-test": "Oké op school met wulp"}  # fmt: skip
+    with pg_app.app_context():
+        for slug, title in titles.items():
+            article = db.session.scalar(select(Article).where(Article.slug == slug))
+            assert edit_article(article, article_state(article) | {"title": title}, user)
+        built = Built([word("wulp"), word("grutto"), word("kievit")], minimum=2)
+        result = pgsearch._run(built, {})
+        assert result.total == 2 and result.match_all
+        pgsearch._rank(current_analysis(), result, built, {}, "relevance", 1, 20, False)
+        found = [db.session.get(Article, i).slug for i in result.ids]
+    assert found == ["oogo-test", "regioportret-testregio"]

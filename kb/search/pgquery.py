@@ -96,17 +96,35 @@ def tsquery(node: wq.Query) -> str | None:
     if isinstance(node, wq.Phrase):
         weight = WEIGHTS[node.fieldname]
         return "(" + " <-> ".join(f"{quote(w)}:{weight}" for w in node.words) + ")"
-    if isinstance(node, (wq.And, wq.Or)):
-        parts = [tsquery(sub) for sub in node.subqueries]
-        if any(part is None for part in parts):
-            if isinstance(node, wq.Or):
-                return None
-            parts = [p for p in parts if p is not None]
-            if not parts:
-                return None
-        joiner = " & " if isinstance(node, wq.And) else " | "
-        return "(" + joiner.join(parts) + ")"  # type: ignore[arg-type]
+    if isinstance(node, wq.Or):
+        return _any(node)
+    if isinstance(node, wq.And):
+        parts = [p for p in map(tsquery, node.subqueries) if p is not None]
+        return "(" + " & ".join(parts) + ")" if parts else None
     raise Unsupported(f"query node {node!r}")
+
+
+def _any(node: wq.Or) -> str | None:
+    """An Or; one lexeme in several fields becomes one weight-restricted lexeme, and in all
+    four one without a restriction, which the GIN index answers without reading any row."""
+    weights: dict[str, set[str]] = {}
+    parts: list[str] = []
+    for sub in node.subqueries:
+        if isinstance(sub, wq.Term):
+            weights.setdefault(sub.text, set()).add(WEIGHTS[sub.fieldname])
+            continue
+        part = tsquery(sub)
+        if part is None:
+            return None  # an Or with Every matches every document
+        parts.append(part)
+    merged = [
+        quote(text) + ("" if len(found) == len(WEIGHTS) else ":" + "".join(sorted(found)))
+        for text, found in weights.items()
+    ]
+    every = [*merged, *parts]
+    if not every:
+        return None
+    return every[0] if len(every) == 1 else "(" + " | ".join(every) + ")"
 
 
 def leaves(node: wq.Query) -> Iterator[tuple[str, str]]:

@@ -206,3 +206,11 @@ def test_minimum_should_match_counts_clauses_and_coordination_ranks(pg_app: Flas
         pgsearch._rank(current_analysis(), result, built, {}, "relevance", 1, 20, False)
         found = [db.session.get(Article, i).slug for i in result.ids]
     assert found == ["oogo-test", "regioportret-testregio"]
+
+
+def test_known_tells_which_analysed_terms_the_documents_hold(pg_app: Flask) -> None:
+    from kb.search.pgspell import known
+
+    with pg_app.app_context():
+        assert known("oogo") and known("overleg")
+        assert not known("snoeshaan")

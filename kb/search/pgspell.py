@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from whoosh.support.levenshtein import distance
 
+from kb import changes
 from kb.models import db
 from kb.search.analysis import DutchAnalysis, fold
 from kb.search.pgstore import quote
@@ -76,3 +77,19 @@ def correct_word(word: str, known: set[str]) -> str | None:
     ).all()
     candidates = [(near[w], -int(n), w) for w, n in frequencies if n]
     return min(candidates)[2] if candidates else None
+
+
+def known(term: str) -> bool:
+    """Tell whether any search document holds an analysed term, in any field (cached per
+    process until the next change): what the query builder's vocabulary asks of an index."""
+    seen: dict[str, bool] = changes.cached("pgsearch-known", dict)
+    found = seen.get(term)
+    if found is None:
+        found = seen[term] = bool(
+            db.session.scalar(
+                text("SELECT EXISTS (SELECT 1 FROM search_document d "
+                     "WHERE d.tsv @@ CAST(:q AS tsquery))"),
+                {"q": quote(term)},
+            )
+        )  # fmt: skip
+    return found

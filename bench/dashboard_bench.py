@@ -69,11 +69,25 @@ def fill(app, articles: int, searches: int, seed: int = 5) -> None:
                 key = secrets.token_hex(16)
                 results = 0 if hash(query) % 10 == 0 else rng.randint(1, 40)
                 moment = now - timedelta(seconds=rng.randint(0, 365 * 86400))
-                rows.append({"query": query, "normalised": query, "filters": {},
-                             "result_count": results, "search_key": key, "created_at": moment})
+                rows.append(
+                    {
+                        "query": query,
+                        "normalised": query,
+                        "filters": {},
+                        "result_count": results,
+                        "search_key": key,
+                        "created_at": moment,
+                    }
+                )
                 if results and rng.random() < 0.33:
-                    clicks.append({"search_key": key, "article_id": rng.randint(1, articles),
-                                   "rank": rng.randint(1, 10), "created_at": moment})
+                    clicks.append(
+                        {
+                            "search_key": key,
+                            "article_id": rng.randint(1, articles),
+                            "rank": rng.randint(1, 10),
+                            "created_at": moment,
+                        }
+                    )
             db.session.execute(insert(SearchLog), rows)
             if clicks:
                 db.session.execute(insert(SearchClick), clicks)
@@ -102,8 +116,10 @@ def login(base: str, email: str) -> urllib.request.OpenerDirector:
 def percentiles(samples: list[float]) -> tuple[float, float]:
     """Return (p50, p95) in milliseconds."""
     ordered = sorted(samples)
-    return (statistics.median(ordered) * 1000,
-            ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000)
+    return (
+        statistics.median(ordered) * 1000,
+        ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000,
+    )
 
 
 def main() -> None:
@@ -120,8 +136,11 @@ def main() -> None:
         app = build_app(base_dir, content, SERVER_NAME=None)
         started = time.perf_counter()
         fill(app, args.articles, args.searches)
-        print(f"data: {args.articles} articles, {args.searches} searches "
-              f"in {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"data: {args.articles} articles, {args.searches} searches "
+            f"in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
         with app.app_context():
             search.rebuild()  # gunicorn's /healthz (and the search box) need the index
         editor = make_user(app, role="editor")
@@ -148,8 +167,10 @@ def main() -> None:
         finally:
             server.stop()
         p50, p95 = percentiles(samples)
-        print(f"GET {args.path} through gunicorn: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-              f"({args.requests} requests)")
+        print(
+            f"GET {args.path} through gunicorn: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+            f"({args.requests} requests)"
+        )
 
 
 if __name__ == "__main__":

@@ -60,17 +60,61 @@ end
 
 # Dutch queries as members type them; half warm the server up, the other half are timed.
 QUERIES = [
-    "thuiszitters", "onderwijszorgarrangement", "jeugdhulp op school", "passend onderwijs",
-    "samenwerkingsverband", "ontwikkelagenda", "leerplicht", "vrijstelling", "18 min 18 plus",
-    "zorg en adviesteam", "ouderbetrokkenheid", "gemeente en school", "schoolmaatschappelijk werk",
-    "hoogbegaafdheid", "autisme", "dyslexie", "wachtlijst jeugdzorg", "integraal kindcentrum",
-    "speciaal onderwijs", "doorzettingsmacht", "maatwerk", "onderwijstijd", "verzuim",
-    "kernteam", "inspiratieregio", "monitoring", "financiering", "oogo", "rijnmond",
-    "zuid-kennemerland", "friesland", "brabant", "limburg", "utrecht", "basisschool",
-    "voortgezet onderwijs", "mbo", "jongeren zonder startkwalificatie", "ggz", "sociale wijkteams",
-    "preventie", "vroegsignalering", "handelingsgericht werken", "expertise", "arrangement",
-    "ondersteuningsplan", "terugkeer naar school", "transformatieve school", "regiovisie",
-    "gezinsaanpak", "thuisonderwijs", "ziekte", "gedrag", "veiligheid", "dagbesteding",
+    "thuiszitters",
+    "onderwijszorgarrangement",
+    "jeugdhulp op school",
+    "passend onderwijs",
+    "samenwerkingsverband",
+    "ontwikkelagenda",
+    "leerplicht",
+    "vrijstelling",
+    "18 min 18 plus",
+    "zorg en adviesteam",
+    "ouderbetrokkenheid",
+    "gemeente en school",
+    "schoolmaatschappelijk werk",
+    "hoogbegaafdheid",
+    "autisme",
+    "dyslexie",
+    "wachtlijst jeugdzorg",
+    "integraal kindcentrum",
+    "speciaal onderwijs",
+    "doorzettingsmacht",
+    "maatwerk",
+    "onderwijstijd",
+    "verzuim",
+    "kernteam",
+    "inspiratieregio",
+    "monitoring",
+    "financiering",
+    "oogo",
+    "rijnmond",
+    "zuid-kennemerland",
+    "friesland",
+    "brabant",
+    "limburg",
+    "utrecht",
+    "basisschool",
+    "voortgezet onderwijs",
+    "mbo",
+    "jongeren zonder startkwalificatie",
+    "ggz",
+    "sociale wijkteams",
+    "preventie",
+    "vroegsignalering",
+    "handelingsgericht werken",
+    "expertise",
+    "arrangement",
+    "ondersteuningsplan",
+    "terugkeer naar school",
+    "transformatieve school",
+    "regiovisie",
+    "gezinsaanpak",
+    "thuisonderwijs",
+    "ziekte",
+    "gedrag",
+    "veiligheid",
+    "dagbesteding",
 ]
 
 
@@ -129,8 +173,17 @@ def run_wrk(server: LiveServer, paths: list[str], connections: int, seconds: flo
     path_file.write_text("\n".join(paths) + "\n")
     threads = min(connections, 2)
     command = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
-        "--timeout", "30s", "-s", str(script), server.url, "--", str(path_file),
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(script),
+        server.url,
+        "--",
+        str(path_file),
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     figures = json.loads(output.strip().splitlines()[-1])
@@ -179,8 +232,14 @@ def main() -> None:
         finally:
             server.stop()
     if args.json:
-        print(json.dumps([{k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
-                          for r in rows]))
+        print(
+            json.dumps(
+                [
+                    {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
+                    for r in rows
+                ]
+            )
+        )
 
 
 def _row(r: dict) -> str:

@@ -15,10 +15,13 @@ compounds in parts, whole and joined) and runs the app's own built query (synony
 translated to MATCH, with bm25 on the same field weights; facets are bit sets on both sides;
 snippets come from the app's snippet() on both; the timed queries are a set the warm-up never
 saw. Not expressible in FTS5: the lower weight of a synonym (FTS5 weighs columns, not terms).
+With --postgresql the app's PostgreSQL search backend runs the same corpus and queries on a
+throwaway PostgreSQL server (rows "pg ...", ratios also to FTS5).
 
     .venv/bin/python bench/search_bench.py                        # 1,000 / 10,000 / 50,000
     .venv/bin/python bench/search_bench.py --sizes 1000,10000     # sizes as you like
     .venv/bin/python bench/search_bench.py --sizes 10000 --json   # last line: a JSON list
+    .venv/bin/python bench/search_bench.py --sizes 10000 --postgresql  # + the PostgreSQL backend
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -72,6 +76,7 @@ from kb.search.analysis import TOKEN_RE, snippet, stem  # noqa: E402
 from kb.search.bits import from_bits, to_bits, union  # noqa: E402
 from kb.search.index import reader  # noqa: E402
 from kb.search.query import FIELD_BOOSTS, build, parse  # noqa: E402
+from tests.support.postgres import fresh_database, running_postgres  # noqa: E402
 
 PUBLISH_SAMPLES = 40
 WEIGHTS = tuple(FIELD_BOOSTS[f] for f in ("title", "labels", "summary", "body"))
@@ -166,7 +171,7 @@ def queries(corpus: list[dict[str, Any]], count: int = 240, seed: int = 11) -> l
 # --- the app side ---------------------------------------------------------------------------
 
 
-def make_app(tmp: Path) -> Flask:
+def make_app(tmp: Path, **settings: str) -> Flask:
     """Create an app on a fresh SQLite file and index in tmp, with the real taxonomy."""
     app = create_app(
         {
@@ -175,6 +180,7 @@ def make_app(tmp: Path) -> Flask:
             "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite'}",
             "INDEX_DIR": str(tmp / "index"),
             "CONTENT_DIR": str(PROJECT_ROOT / "content"),
+            **settings,
         }
     )
     with app.app_context():
@@ -264,7 +270,8 @@ def measure_engine(engine: Engine, warm: list[dict], runs: list[dict], n: int) -
 
 
 class WhooshEngine(Engine):
-    """The app's own search, as `/zoeken` calls it (in an app context)."""
+    """The app's own search, as `/zoeken` calls it (in an app context; the PostgreSQL side runs
+    it with SEARCH_BACKEND="postgresql")."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -292,6 +299,24 @@ def whoosh_side(app: Flask, corpus: list[dict[str, Any]], warm: list[dict], runs
         out = measure_engine(WhooshEngine(app), warm, runs, len(corpus))
         out["rebuild_s"] = rebuild_s
         out["publish"] = percentiles(publish_to_searchable(app, len(corpus)))
+    return out
+
+
+def postgresql_side(
+    tmp: Path, url: str, corpus: list[dict[str, Any]], warm: list[dict], runs: list[dict]
+) -> dict[str, Any]:
+    """The app's PostgreSQL search backend on the same corpus and queries: rebuild (every
+    search document), then the same runs; a publish writes its row in its own transaction."""
+    app = make_app(tmp, DATABASE_URL=url, SEARCH_BACKEND="postgresql")
+    with app.app_context():
+        load_corpus(corpus)
+        started = time.perf_counter()
+        search.rebuild()
+        rebuild_s = time.perf_counter() - started
+        out = measure_engine(WhooshEngine(app), warm, runs, len(corpus))
+        out["rebuild_s"] = rebuild_s
+        db.session.remove()
+        db.engine.dispose()
     return out
 
 
@@ -511,15 +536,20 @@ def fts_side(app: Flask, corpus: list[dict[str, Any]], warm: list[dict], runs: l
 ROWS = (("rank", "ranking only"), ("full", "full search"), ("after_publish", "after publish"))
 
 
-def measure(n: int, count: int) -> dict[str, Any]:
-    """Run both engines on a corpus of n articles; return one result row."""
+def measure(n: int, count: int, postgresql: str | None = None) -> dict[str, Any]:
+    """Run both engines (and the PostgreSQL backend, given a server URL) on a corpus of n
+    articles; return one result row."""
     tmp = Path(tempfile.mkdtemp(prefix=f"kb-bench-{n}-"))
+    pg = None
     try:
         corpus = synthetic(n)
         warm, runs = queries(corpus, count, seed=11), queries(corpus, count, seed=12)
         app = make_app(tmp)
         whoosh = whoosh_side(app, corpus, warm, runs)
         fts = fts_side(app, corpus, warm, runs, tmp)
+        if postgresql:
+            url = fresh_database(postgresql, f"bench_{n}")
+            pg = postgresql_side(tmp / "pg", url, corpus, warm, runs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     row: dict[str, Any] = {"n": n, "queries": len(runs)}
@@ -530,6 +560,10 @@ def measure(n: int, count: int) -> dict[str, Any]:
     row["publish_to_searchable_p95_ms"] = round(whoosh["publish"][1], 1)
     row["rebuild_s"] = round(whoosh["rebuild_s"], 2)
     row["fts5_rebuild_s"] = round(fts["rebuild_s"], 2)
+    if pg is not None:
+        for key, _label in ROWS:
+            row[f"pg_{key}_p50_ms"], row[f"pg_{key}_p95_ms"] = (round(v, 2) for v in pg[key])
+        row["pg_rebuild_s"] = round(pg["rebuild_s"], 2)
     return row
 
 
@@ -547,10 +581,19 @@ def table(rows: list[dict[str, Any]]) -> str:
                 f"{row['n']:>7} {label:<14} {w50:>9.2f}ms {w95:>7.2f}ms {f50:>7.2f}ms "
                 f"{f95:>7.2f}ms {w50 / f50:>8.2f}x {w95 / f95:>5.2f}x"
             )
+        for key, label in ROWS if "pg_rebuild_s" in row else ():
+            p50, p95 = row[f"pg_{key}_p50_ms"], row[f"pg_{key}_p95_ms"]
+            f50, f95 = row[f"fts5_{key}_p50_ms"], row[f"fts5_{key}_p95_ms"]
+            lines.append(
+                f"{row['n']:>7} {'pg ' + label:<14} {p50:>9.2f}ms {p95:>7.2f}ms {f50:>7.2f}ms "
+                f"{f95:>7.2f}ms {p50 / f50:>8.2f}x {p95 / f95:>5.2f}x"
+            )
         lines.append(
             f"{row['n']:>7} publish-to-searchable p50 {row['publish_to_searchable_p50_ms']} ms, "
             f"p95 {row['publish_to_searchable_p95_ms']} ms; rebuild {row['rebuild_s']} s "
-            f"(FTS5 {row['fts5_rebuild_s']} s); {row['queries']} timed queries"
+            f"(FTS5 {row['fts5_rebuild_s']} s"
+            + (f", PostgreSQL {row['pg_rebuild_s']} s" if "pg_rebuild_s" in row else "")
+            + f"); {row['queries']} timed queries"
         )
     return "\n".join(lines)
 
@@ -561,11 +604,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,50000", help="comma-separated sizes")
     parser.add_argument("--queries", type=int, default=240, help="timed queries per run")
     parser.add_argument("--json", action="store_true", help="print a JSON list as the last line")
+    parser.add_argument(
+        "--postgresql", action="store_true", help="also run the PostgreSQL search backend"
+    )
     args = parser.parse_args()
     rows = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        rows.append(measure(n, args.queries))
-        print(table(rows[-1:]), file=sys.stderr if args.json else sys.stdout, flush=True)
+    with running_postgres() if args.postgresql else nullcontext() as server:
+        for n in (int(s) for s in args.sizes.split(",")):
+            rows.append(measure(n, args.queries, server))
+            print(table(rows[-1:]), file=sys.stderr if args.json else sys.stdout, flush=True)
     if args.json:
         print(json.dumps(rows))
     else:

@@ -38,9 +38,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     # kb.groups is imported so its tables are part of db.metadata (migrations, create_all).
-    from kb import accounts, cli, errors, formatting, groups, security, views  # noqa: F401
+    from kb import accounts, cli, errors, formatting, groups, search, security, views  # noqa: F401
     from kb.models import db
 
+    search.init_app(app)  # refuses a PostgreSQL search backend on SQLite, before anything runs
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

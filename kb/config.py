@@ -42,6 +42,9 @@ def defaults(instance_path: str) -> dict[str, object]:
         "MAIL_SENDER": "kennisbank@localhost",
         "EDITOR_EMAILS": "",
         "BASE_URL": "http://127.0.0.1:5000",
+        # "whoosh" (an index on disk per instance) or "postgresql" (search in the database itself,
+        # written in the article's transaction; needs a PostgreSQL DATABASE_URL).
+        "SEARCH_BACKEND": "whoosh",
         "INDEX_WRITER_TIMEOUT": 10.0,
         "INDEX_REBUILD_TIMEOUT": 120.0,
         # Up to this many articles a broken index is rebuilt inside the request that finds it.
@@ -85,8 +88,13 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SEARCH_ANALYTICS_MIN_COUNT": 3,
         # Freshness: months between reviews per kind (KB_REVIEW_INTERVAL_MONTHS takes JSON).
         "REVIEW_INTERVAL_MONTHS": {
-            "praktijkvoorbeeld": 12, "regioportret": 12, "community-of-practice": 12,
-            "instrument": 24, "achtergrond": 24, "perspectief": 36, "advies": 36,
+            "praktijkvoorbeeld": 12,
+            "regioportret": 12,
+            "community-of-practice": 12,
+            "instrument": 24,
+            "achtergrond": 24,
+            "perspectief": 36,
+            "advies": 36,
         },
         "REVIEW_INTERVAL_DEFAULT_MONTHS": 24,
         "REVIEW_DUE_SOON_DAYS": 30,  # /redactie/controle also lists what falls due this soon

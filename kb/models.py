@@ -592,7 +592,8 @@ class Collection(db.Model):
     edited_online_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     items: Mapped[list[CollectionItem]] = relationship(
-        back_populates="collection", cascade="all, delete-orphan",
+        back_populates="collection",
+        cascade="all, delete-orphan",
         order_by="CollectionItem.position",
     )
 

@@ -6,11 +6,12 @@ blocks: `create_article`, `apply_state`, `unpublish` and `restore`. The steps an
 to their caller, so a sync or a publish is one transaction.
 
 Each change appends an IndexChange row (the change log) in the same transaction as the article
-change. After the commit this instance's index applies the log from its own cursor; every other
-instance's index applies it before its next search. If an index is locked or broken the changes
-wait in the log for the next run (any later commit or search, `kb reindex`, or
-`kb index-pending`). So the database stays the source of truth and nothing is lost when
-indexing fails, on one node or several.
+change; with the PostgreSQL search backend the article's search document is written in that
+transaction too (`commit_articles`). After the commit this instance's Whoosh index applies the
+log from its own cursor; every other instance's index applies it before its next search. If an
+index is locked or broken the changes wait in the log for the next run (any later commit or
+search, `kb reindex`, or `kb index-pending`). So the database stays the source of truth and
+nothing is lost when indexing fails, on one node or several.
 """
 
 from __future__ import annotations
@@ -85,6 +86,24 @@ def queue_for_index(article: Article) -> None:
         db.session.flush()
     op = "index" if article.status == "published" else "remove"
     db.session.add(IndexChange(article_id=article.id, op=op, created_at=utcnow()))
+    # Written just before the commit (commit_articles), when the article's state is final.
+    db.session.info.setdefault(_SEARCH_QUEUE, set()).add(article.id)
+
+
+_SEARCH_QUEUE = "kb_search_queue"
+
+
+def commit_articles() -> None:
+    """Commit the session; the search documents of the queued articles commit with it.
+
+    With the PostgreSQL search backend they are rows in the same transaction, so search and
+    articles cannot disagree; with Whoosh this writes nothing (the index follows the log).
+    A queue left by a rolled-back transaction only rewrites rows from the current state.
+    """
+    from kb import search  # search depends on models only; imported late to keep layers clear
+
+    search.write_documents(db.session.info.pop(_SEARCH_QUEUE, set()))
+    db.session.commit()
 
 
 def queue_articles(article_ids: list[int]) -> None:
@@ -110,7 +129,7 @@ def retag_themes(article_ids: list[int], add: Theme | None, remove: Theme | None
 
 def commit_and_index() -> None:
     """Commit the session, then apply the change log to this index; a failure is logged only."""
-    db.session.commit()
+    commit_articles()
     apply_index_outbox()
 
 

@@ -95,6 +95,6 @@ def test_about_page_counts_the_published_articles_and_names_the_sources(app: Fla
 @pytest.mark.parametrize("page", ["/", "/zoeken", "/artikel/oogo-test", "/nergens"])
 def test_every_page_links_the_statements_from_its_footer(client, page: str) -> None:
     html = client.get(page).get_data(as_text=True)
-    footer = html[html.index("<footer"):]
+    footer = html[html.index("<footer") :]
     for url in ("/over", "/contact", "/toegankelijkheid", "/privacy"):
         assert f'href="{url}"' in footer, (page, url)

@@ -22,9 +22,13 @@ COP = "cop-test"
 def _event(app: Flask, **changes) -> int:
     start = (now_local() + timedelta(days=10)).replace(hour=13, minute=30, second=0,
                                                        microsecond=0)  # fmt: skip
-    data = {"title": "CoP-bijeenkomst Monitoring", "starts_at": start,
-            "ends_at": start + timedelta(hours=2, minutes=30), "location": "Utrecht, Jaarbeurs",
-            "description_md": "We bespreken de **monitor**.<script>alert(1)</script>"} | changes
+    data = {
+        "title": "CoP-bijeenkomst Monitoring",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2, minutes=30),
+        "location": "Utrecht, Jaarbeurs",
+        "description_md": "We bespreken de **monitor**.<script>alert(1)</script>",
+    } | changes
     with app.app_context():
         return agenda.save_event(None, data).id
 
@@ -32,8 +36,10 @@ def _event(app: Flask, **changes) -> int:
 def _sign_up(client: FlaskClient, event_id: int, email: str, name: str = "Sanne de Vries"):
     url = f"/agenda/{event_id}"
     token = csrf(client, "/nieuwsbrief")  # any form: a full event shows none
-    return client.post(url, data={"csrf_token": token, "name": name,
-                                  "organisation": "Gemeente Almere", "email": email})
+    return client.post(
+        url,
+        data={"csrf_token": token, "name": name, "organisation": "Gemeente Almere", "email": email},
+    )
 
 
 def _editor(app: Flask) -> FlaskClient:
@@ -123,9 +129,15 @@ def test_a_closed_sign_up_takes_no_one(mail_app: Flask) -> None:
     page = client.get(f"/agenda/{event_id}").get_data(as_text=True)
     assert "Aanmelden is gesloten." in page and 'name="email"' not in page
     token = csrf(client, "/nieuwsbrief")
-    refused = client.post(f"/agenda/{event_id}", data={"csrf_token": token, "name": "Te Laat",
-                                                        "organisation": "X",
-                                                        "email": "laat@school.nl"})
+    refused = client.post(
+        f"/agenda/{event_id}",
+        data={
+            "csrf_token": token,
+            "name": "Te Laat",
+            "organisation": "X",
+            "email": "laat@school.nl",
+        },
+    )
     assert refused.status_code == 409
     with mail_app.app_context():
         assert db.session.get(Event, event_id).signup_count == 0
@@ -152,8 +164,10 @@ def test_each_cop_has_a_calendar_feed_of_its_own(content_app: Flask) -> None:
     with content_app.app_context():
         cops = agenda.cops()
     assert "cop-monitoring" in cops
-    ids = [_event(content_app, cop_slug="cop-monitoring", title="Van deze CoP"),
-           _event(content_app, title="Algemeen")]
+    ids = [
+        _event(content_app, cop_slug="cop-monitoring", title="Van deze CoP"),
+        _event(content_app, title="Algemeen"),
+    ]
     try:
         client = content_app.test_client()
         feed = Calendar.from_ical(client.get("/agenda/cop/cop-monitoring.ics").data)

@@ -20,12 +20,24 @@ def _log(app: Flask, query: str, results: int, times: int = 1, days_ago: float =
         article_id = db.session.scalar(db.select(Article.id))
         for n in range(times):
             key = secrets.token_hex(16)
-            db.session.add(SearchLog(query=query, normalised=analytics.normalise(query),
-                                     result_count=results, search_key=key,
-                                     created_at=utcnow() - timedelta(days=days_ago)))
+            db.session.add(
+                SearchLog(
+                    query=query,
+                    normalised=analytics.normalise(query),
+                    result_count=results,
+                    search_key=key,
+                    created_at=utcnow() - timedelta(days=days_ago),
+                )
+            )
             for rank in (clicks or []) if n == 0 else []:
-                db.session.add(SearchClick(search_key=key, article_id=article_id, rank=rank,
-                                           created_at=utcnow() - timedelta(days=days_ago)))
+                db.session.add(
+                    SearchClick(
+                        search_key=key,
+                        article_id=article_id,
+                        rank=rank,
+                        created_at=utcnow() - timedelta(days=days_ago),
+                    )
+                )
         db.session.commit()
 
 

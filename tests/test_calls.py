@@ -37,15 +37,22 @@ def test_an_editor_starts_a_call_from_a_zero_result_query(app: Flask) -> None:
     assert response.status_code == 303
     with app.app_context():
         call = db.session.scalar(db.select(Call))
-        assert (call.advice_number, call.theme_slug, call.from_query) == (2, "kansengelijkheid",
-                                                                          "zorgadviesteam")
+        assert (call.advice_number, call.theme_slug, call.from_query) == (
+            2,
+            "kansengelijkheid",
+            "zorgadviesteam",
+        )
     visitor = app.test_client()
     assert "Voorbeelden van een zorg- en adviesteam" in visitor.get("/oproepen").get_data(
-        as_text=True)
+        as_text=True
+    )
     detail = visitor.get(f"/oproepen/{call.id}").get_data(as_text=True)
     assert "<strong>ZAT</strong>" in detail
-    link = next(part.split('"')[0] for part in detail.split('href="')[1:]
-                if part.startswith("/voorbeeld-indienen?"))
+    link = next(
+        part.split('"')[0]
+        for part in detail.split('href="')[1:]
+        if part.startswith("/voorbeeld-indienen?")
+    )
     args = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
     assert args == {"oproep": [str(call.id)], "advies": ["2"], "thema": ["kansengelijkheid"]}
 
@@ -53,10 +60,13 @@ def test_an_editor_starts_a_call_from_a_zero_result_query(app: Flask) -> None:
 def test_drafts_and_closed_calls_are_not_open(app: Flask) -> None:
     with app.app_context():
         draft = calls.save_call(None, {"title": "Concept", "published": False})
-        closed = calls.save_call(None, {"title": "Gesloten", "published": True,
-                                        "closes_on": date.today() - timedelta(days=1)})
-        running = calls.save_call(None, {"title": "Loopt", "published": True,
-                                         "closes_on": date.today()})
+        closed = calls.save_call(
+            None,
+            {"title": "Gesloten", "published": True, "closes_on": date.today() - timedelta(days=1)},
+        )
+        running = calls.save_call(
+            None, {"title": "Loopt", "published": True, "closes_on": date.today()}
+        )
         assert [c.title for c in calls.open_calls()] == ["Loopt"]
         assert calls.call_for_submission(str(closed.id)) is None
         assert calls.call_for_submission(str(running.id)).id == running.id
@@ -71,8 +81,14 @@ def test_editors_see_per_call_what_came_in(app: Flask) -> None:
     with app.app_context():
         call = calls.save_call(None, {"title": "Thuiszitters", "published": True})
         for status in ("submitted", "submitted", "published"):
-            db.session.add(Submission(token_hash=f"{status}{db.session.query(Submission).count()}",
-                                      status=status, title="Voorbeeld", call_id=call.id))
+            db.session.add(
+                Submission(
+                    token_hash=f"{status}{db.session.query(Submission).count()}",
+                    status=status,
+                    title="Voorbeeld",
+                    call_id=call.id,
+                )
+            )
         db.session.commit()
         assert calls.response_counts() == {call.id: {"submitted": 2, "published": 1}}
     html = _editor(app).get("/redactie/oproepen/").get_data(as_text=True)
@@ -93,8 +109,15 @@ def test_the_form_opened_from_a_call_is_filled_in_and_the_submission_remembers_i
     from tests.support.accounts import submit, valid_submission
 
     with app.app_context():
-        call = calls.save_call(None, {"title": "Thuiszitters", "published": True,
-                                      "advice_number": "2", "theme_slug": "kansengelijkheid"})
+        call = calls.save_call(
+            None,
+            {
+                "title": "Thuiszitters",
+                "published": True,
+                "advice_number": "2",
+                "theme_slug": "kansengelijkheid",
+            },
+        )
         call_id = call.id
     client = app.test_client()
     page = client.get(f"/voorbeeld-indienen?oproep={call_id}&advies=2&thema=kansengelijkheid")

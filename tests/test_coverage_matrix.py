@@ -51,7 +51,7 @@ def test_page_links_full_cells_to_their_search_and_empty_cells_to_the_form(
     response = client.get("/dekkingsmatrix")
     assert response.status_code == 200
     html = unescape(response.get_data(as_text=True))
-    assert "<th class=\"utrecht-table__header-cell\" scope=\"row\">" in html
+    assert '<th class="utrecht-table__header-cell" scope="row">' in html
     searches = re.findall(r'href="(/zoeken\?[^"]+)"', html)
     assert searches and all("advice=" in url and "theme=" in url for url in searches)
     invites = re.findall(r'href="(/voorbeeld-indienen\?[^"]+)"', html)

@@ -57,8 +57,11 @@ def test_the_panels_take_the_same_number_of_queries_for_10_or_200_rows(app: Flas
 
 def test_the_panels_render(app: Flask) -> None:
     with app.test_request_context():
-        html = render_template_string('{% include "curation/_dashboard.html" %}',
-                                      dash=dashboard.dashboard(), status_labels=STATUS_LABELS)
+        html = render_template_string(
+            '{% include "curation/_dashboard.html" %}',
+            dash=dashboard.dashboard(),
+            status_labels=STATUS_LABELS,
+        )
     assert "In één oogopslag" in html and "Lege vakken in de matrix" in html
 
 

@@ -107,10 +107,16 @@ def test_a_cop_feed_lists_the_articles_on_its_themes(content_app: Flask) -> None
     with content_app.app_context():
         cop = db.session.scalar(db.select(Article).where(Article.slug == "cop-monitoring"))
         themes = {t.slug for t in cop.themes}
-        expected = {a.slug for a in db.session.scalars(db.select(Article))
-                    if a.status == "published" and themes & {t.slug for t in a.themes}}
-        not_a_cop = next(a.slug for a in db.session.scalars(db.select(Article))
-                         if a.status == "published" and a.kind.slug != cop.kind.slug)
+        expected = {
+            a.slug
+            for a in db.session.scalars(db.select(Article))
+            if a.status == "published" and themes & {t.slug for t in a.themes}
+        }
+        not_a_cop = next(
+            a.slug
+            for a in db.session.scalars(db.select(Article))
+            if a.status == "published" and a.kind.slug != cop.kind.slug
+        )
     slugs = {entry.link.rsplit("/", 1)[1] for entry in parsed.entries}
     assert slugs and slugs <= expected
     assert len(slugs) == min(len(expected), 50)

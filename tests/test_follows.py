@@ -102,8 +102,10 @@ def test_saving_a_search_needs_a_name_and_keeps_the_search(mail_app: Flask, memb
     client = _client(mail_app, member)
     token = csrf(client, "/mijn-kennisbank")
     query = "q=school&theme=preventief-jeugdbeleid"
-    refused = client.post("/zoekopdracht-bewaren", data={"csrf_token": token, "query": query,
-                                                         "name": "  ", "frequency": "weekly"})
+    refused = client.post(
+        "/zoekopdracht-bewaren",
+        data={"csrf_token": token, "query": query, "name": "  ", "frequency": "weekly"},
+    )
     assert refused.status_code == 303 and "/zoeken?q=school" in refused.location
     saved = client.post("/zoekopdracht-bewaren", data={"csrf_token": token, "query": query,
                                                        "name": "School en preventie",
@@ -126,8 +128,12 @@ def test_nobody_can_change_someone_elses_follow(mail_app: Flask, member: User) -
     token = csrf(other, "/mijn-kennisbank")
     assert other.post(f"/mijn-kennisbank/{follow_id}/verwijderen",
                       data={"csrf_token": token}).status_code == 404  # fmt: skip
-    assert other.post(f"/mijn-kennisbank/{follow_id}/e-mail",
-                      data={"csrf_token": token, "frequency": "never"}).status_code == 404
+    assert (
+        other.post(
+            f"/mijn-kennisbank/{follow_id}/e-mail", data={"csrf_token": token, "frequency": "never"}
+        ).status_code
+        == 404
+    )
     with mail_app.app_context():
         assert db.session.get(Follow, follow_id).frequency == "weekly"
 
@@ -139,8 +145,15 @@ def test_send_digests_twice_sends_one_mail_with_the_right_items(
     _follow(client, "theme", "preventief-jeugdbeleid")  # oke-op-school-test has it
     _follow(client, "region", "landelijk")  # oogo-test
     token = csrf(client, "/mijn-kennisbank")
-    client.post("/zoekopdracht-bewaren", data={"csrf_token": token, "query": "q=OOGO",
-                                               "name": "Alles over OOGO", "frequency": "weekly"})
+    client.post(
+        "/zoekopdracht-bewaren",
+        data={
+            "csrf_token": token,
+            "query": "q=OOGO",
+            "name": "Alles over OOGO",
+            "frequency": "weekly",
+        },
+    )
     _touch(mail_app, "oke-op-school-test", "OK op school, nieuwe stand")
     _touch(mail_app, "oogo-test", "OOGO, nieuwe stand")
     assert _send(mail_app).sent == 1

@@ -46,7 +46,8 @@ def test_due_soon_is_listed_but_not_overdue(mail_app: Flask) -> None:
     with mail_app.app_context():
         article = db.session.scalar(db.select(Article).where(Article.slug == "oke-op-school-test"))
         article.published_at = datetime.combine(
-            freshness.add_months(utcnow().date(), -12) + timedelta(days=10), datetime.min.time())
+            freshness.add_months(utcnow().date(), -12) + timedelta(days=10), datetime.min.time()
+        )
         article.reviewed_at = article.edited_online_at = None
         db.session.commit()
         item = next(i for i in freshness.due_articles() if i.article.slug == "oke-op-school-test")
@@ -63,15 +64,21 @@ def test_klopt_nog_is_one_action_recorded_in_the_history(mail_app: Flask) -> Non
     assert page.status_code == 200 and "Gecontroleerd, klopt nog" in page.get_data(as_text=True)
     with mail_app.app_context():
         article_id = db.session.scalar(
-            db.select(Article.id).where(Article.slug == "oke-op-school-test"))
-    response = editor.post(f"/redactie/controle/{article_id}",
-                           data={"csrf_token": csrf(editor, "/redactie/controle/")})
+            db.select(Article.id).where(Article.slug == "oke-op-school-test")
+        )
+    response = editor.post(
+        f"/redactie/controle/{article_id}", data={"csrf_token": csrf(editor, "/redactie/controle/")}
+    )
     assert response.status_code == 303
     with mail_app.app_context():
         article = db.session.get(Article, article_id)
         assert article.reviewed_at is not None
-        notes = [r.note for r in db.session.scalars(
-            db.select(ArticleRevision).where(ArticleRevision.article_id == article_id))]
+        notes = [
+            r.note
+            for r in db.session.scalars(
+                db.select(ArticleRevision).where(ArticleRevision.article_id == article_id)
+            )
+        ]
         assert notes == ["Gecontroleerd, klopt nog"]
         assert all(i.article.id != article_id for i in freshness.due_articles())
 
@@ -106,8 +113,10 @@ def test_reminders_go_once_per_cycle_to_editors_and_the_submitter(
     client = mail_app.test_client()
     path = urlsplit(link).path
     assert client.get(path).status_code == 200
-    answer = client.post(path, data={"csrf_token": csrf(client, path),
-                                     "changes": "Er is een tweede school bij gekomen."})
+    answer = client.post(
+        path,
+        data={"csrf_token": csrf(client, path), "changes": "Er is een tweede school bij gekomen."},
+    )
     assert answer.status_code == 200
     change_mail = mailbox.wait_for(lambda m: "Wijziging voorgesteld" in m["Subject"])
     assert "tweede school" in change_mail.get_content()

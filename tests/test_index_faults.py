@@ -114,7 +114,8 @@ def test_gunicorn_survives_a_damaged_segment_and_recovers(tmp_path: Path) -> Non
         damage_stored_fields(root, 0)  # a few hundred bytes inside the largest .seg file
         with app.app_context():  # a publish while the index is damaged must not get lost
             article = db.session.scalar(  # not document 0, whose damage health must find
-                select(Article).where(Article.status == "published").order_by(Article.id.desc()))
+                select(Article).where(Article.status == "published").order_by(Article.id.desc())
+            )
             article.title = "Herstelproef na een beschadigde index"
             slug = article.slug
             queue_for_index(article)

@@ -1,7 +1,9 @@
 """Several app instances, each with its own Whoosh index, on one database (issue 10, item 5).
 
 Every index follows the database's change log by its own cursor, so an edit through A is found
-through B, on PostgreSQL and on one shared SQLite file, and `kb check-index` agrees on both.
+through B, on PostgreSQL and on one shared SQLite file, and `kb check-index` agrees on both. With
+the PostgreSQL search backend there is no index of their own: both search the rows the edit
+committed.
 """
 
 from __future__ import annotations
@@ -28,13 +30,16 @@ from kb.search import changes, check_index, health
 from kb.search import index as search_index
 from kb.search import search as run_search
 from tests.support.app import build_app, load_content
+from tests.support.postgres import fresh_database
 from tests.support.server import LiveServer, free_port
 
 
-def instance(tmp: Path, content: Path, name: str, database_url: str) -> Flask:
+def instance(
+    tmp: Path, content: Path, name: str, database_url: str, backend: str = "whoosh"
+) -> Flask:
     """Build app instance `name` on the shared database with its own index folder."""
     return build_app(tmp, content, DATABASE_URL=database_url, INDEX_DIR=str(tmp / f"index-{name}"),
-                     UPLOAD_DIR=str(tmp / f"uploads-{name}"))  # fmt: skip
+                     UPLOAD_DIR=str(tmp / f"uploads-{name}"), SEARCH_BACKEND=backend)  # fmt: skip
 
 
 def serve(app: Flask, tmp: Path, name: str) -> LiveServer:
@@ -42,7 +47,8 @@ def serve(app: Flask, tmp: Path, name: str) -> LiveServer:
     port = free_port()
     env = dict(os.environ)
     env.update({f"KB_{key}": str(app.config[key])
-                for key in ("DATABASE_URL", "INDEX_DIR", "UPLOAD_DIR", "CONTENT_DIR")})  # fmt: skip
+                for key in ("DATABASE_URL", "INDEX_DIR", "UPLOAD_DIR", "CONTENT_DIR",
+                            "SEARCH_BACKEND")})  # fmt: skip
     env.update({"KB_SECRET_KEY": "nodes-test-secret", "KB_BASE_URL": f"http://127.0.0.1:{port}"})
     log = open(tmp / f"server-{name}.log", "ab")  # noqa: SIM115 (kept open while it runs)
     process = subprocess.Popen(
@@ -73,7 +79,8 @@ def edit_through(app: Flask, slug: str, title: str) -> None:
     """Edit an article's title as an editor does, through the publishing functions of app."""
     with app.app_context():
         editor = accounts.user_by_email("redacteur@example.org") or accounts.create_user(
-            "redacteur@example.org", "een lang en goed wachtwoord", "editor", "Redactie", "")
+            "redacteur@example.org", "een lang en goed wachtwoord", "editor", "Redactie", ""
+        )
         article = db.session.scalar(select(Article).where(Article.slug == slug))
         assert edit_article(article, article_state(article) | {"title": title}, editor)
 
@@ -84,12 +91,15 @@ def check_passes(app: Flask) -> str:
     return result.output
 
 
-def two_instances_stay_in_step(tmp: Path, content: Path, database_url: str) -> None:
-    a = instance(tmp, content, "a", database_url)
+def two_instances_stay_in_step(
+    tmp: Path, content: Path, database_url: str, backend: str = "whoosh"
+) -> None:
+    a = instance(tmp, content, "a", database_url, backend)
     load_content(a)
-    b = instance(tmp, content, "b", database_url)
-    with b.app_context():
-        search_index.rebuild()
+    b = instance(tmp, content, "b", database_url, backend)
+    if backend == "whoosh":  # B's own index; the PostgreSQL backend has nothing of its own
+        with b.app_context():
+            search_index.rebuild()
     servers = [serve(a, tmp, "a"), serve(b, tmp, "b")]
     try:
         server_a, server_b = servers
@@ -117,6 +127,16 @@ def test_two_instances_on_postgresql_find_each_others_edits(
     content_dir: Path,
 ) -> None:
     two_instances_stay_in_step(tmp_path, content_dir, postgres_url)
+
+
+@pytest.mark.postgres
+def test_two_instances_searching_in_postgresql_find_each_others_edits(
+    postgres_url: str,
+    tmp_path: Path,
+    content_dir: Path,
+) -> None:
+    database = fresh_database(postgres_url, "two_instances_search")
+    two_instances_stay_in_step(tmp_path, content_dir, database, backend="postgresql")
 
 
 def test_two_instances_on_one_sqlite_file_find_each_others_edits(
@@ -167,7 +187,8 @@ def test_a_change_that_commits_after_a_later_id_is_not_missed(pair: tuple[Flask,
     with a.app_context():
         head = changes.bounds()[1]
         portrait = db.session.scalar(
-            select(Article).where(Article.slug == "regioportret-testregio"))
+            select(Article).where(Article.slug == "regioportret-testregio")
+        )
         portrait.title = "Regioportret met wulp"
         oogo = db.session.scalar(select(Article).where(Article.slug == "oogo-test"))
         oogo.title = "Het OOGO met grutto"

@@ -96,8 +96,9 @@ def test_bulk_csv_has_one_row_per_article_with_the_taxonomy(client: FlaskClient)
     assert len(rows) == client.get("/api/v1/articles").json["total"]
 
 
-def test_the_open_data_page_explains_every_endpoint_and_download(client: FlaskClient,
-                                                                 spec: dict) -> None:
+def test_the_open_data_page_explains_every_endpoint_and_download(
+    client: FlaskClient, spec: dict
+) -> None:
     page = client.get("/open-data/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

@@ -76,9 +76,7 @@ def test_the_owner_of_an_existing_address_is_told_and_can_reset(
     assert login(_client(app), owner.email, STRONG).status_code == 302
 
 
-def test_a_new_account_exists_only_once_its_link_is_followed(
-    app: Flask, mailbox: Mailbox
-) -> None:
+def test_a_new_account_exists_only_once_its_link_is_followed(app: Flask, mailbox: Mailbox) -> None:
     before = _users(app)
     _register(_client(app), "nieuw@example.nl", name="<b>Spam</b> koop nu")
     message = mailbox.wait_for(lambda m: "Bevestig" in m["Subject"])

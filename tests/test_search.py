@@ -1,4 +1,7 @@
-"""Search behaviour on a real index: API shape, Dutch analysis, facets, snippets, hostile input."""
+"""Search behaviour on a real index: API shape, Dutch analysis, facets, snippets, hostile input.
+
+Every test runs against both search backends (Whoosh, and PostgreSQL itself).
+"""
 
 from __future__ import annotations
 
@@ -39,10 +42,10 @@ ARTICLES = {
 
 
 @pytest.fixture
-def search_app(app: Flask) -> Flask:
-    """The fixture app plus three articles that exercise the Dutch analysis."""
-    add_articles(app, ARTICLES)
-    return app
+def search_app(backend_app: Flask) -> Flask:
+    """The fixture app plus three articles that exercise the Dutch analysis, once per backend."""
+    add_articles(backend_app, ARTICLES)
+    return backend_app
 
 
 @pytest.fixture
@@ -207,8 +210,16 @@ def test_search_log_is_anonymous(search_app: Flask) -> None:
         assert row.result_count == 1
         columns = set(SearchLog.__table__.columns.keys())
         # what was asked and found, and a random key its clicks share: nothing about who
-        assert columns == {"id", "query", "normalised", "corrected", "filters", "result_count",
-                           "search_key", "created_at"}
+        assert columns == {
+            "id",
+            "query",
+            "normalised",
+            "corrected",
+            "filters",
+            "result_count",
+            "search_key",
+            "created_at",
+        }
         assert row.normalised == "oogo" and len(row.search_key) == 32
         assert "10.9.8.7" not in repr([getattr(row, c) for c in columns])
 

@@ -113,8 +113,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
         change = taxonomy.entries()[0]
         group = groups.create_group("Groep", "", "free", "closed", None)
         ids = {
-            "event": event.id, "news": news.id, "call": call.id,
-            "collection": collection.slug, "item": item.id, "article": article.id,
+            "event": event.id,
+            "news": news.id,
+            "call": call.id,
+            "collection": collection.slug,
+            "item": item.id,
+            "article": article.id,
             "submission": db.session.scalar(select(Submission.id)),
             "attachment": db.session.scalar(select(Attachment.id)),
             "revision": db.session.scalar(select(ArticleRevision.id)),
@@ -159,15 +163,21 @@ def _pattern(path: str) -> str:
 
 def test_every_editor_and_admin_page_is_in_the_matrix(world: dict) -> None:
     covered = {_pattern(template) for method, template, _ in ROUTES if method == "GET"}
-    pages = {_pattern(rule.rule) for rule in world["app"].url_map.iter_rules()
-             if rule.rule.startswith(("/redactie", "/beheer")) and "GET" in rule.methods}
+    pages = {
+        _pattern(rule.rule)
+        for rule in world["app"].url_map.iter_rules()
+        if rule.rule.startswith(("/redactie", "/beheer")) and "GET" in rule.methods
+    }
     assert pages <= covered, sorted(pages - covered)
 
 
 def test_every_editor_and_admin_blueprint_is_guarded_as_a_whole(world: dict) -> None:
     app = world["app"]
-    prefixed = {name for name, bp in app.blueprints.items()
-                if (bp.url_prefix or "").startswith(("/redactie", "/beheer"))}
+    prefixed = {
+        name
+        for name, bp in app.blueprints.items()
+        if (bp.url_prefix or "").startswith(("/redactie", "/beheer"))
+    }
     assert prefixed and all(app.before_request_funcs.get(name) for name in prefixed)
 
 

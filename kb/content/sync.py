@@ -159,7 +159,7 @@ def sync_content(
                 publishing.unpublish(article)
                 report.unpublished.append(slug)
         _sync_collections(lists, force, report)
-    db.session.commit()
+    publishing.commit_articles()  # with the search documents, on the PostgreSQL backend
     return report, []
 
 

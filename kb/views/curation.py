@@ -49,7 +49,8 @@ def queue():
         .options(selectinload(Submission.region), selectinload(Submission.assignee))
         .where(Submission.status.in_(TABS[tab][1]))
         .order_by(Submission.created_at, Submission.id)
-        .limit(per_page).offset((page.page - 1) * per_page)
+        .limit(per_page)
+        .offset((page.page - 1) * per_page)
     ).all()
     return render_template(
         "curation/queue.html",

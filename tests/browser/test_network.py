@@ -35,8 +35,9 @@ def _create_user(live: LiveServer, email: str, role: str, name: str) -> None:
 @pytest.fixture
 def server(server_factory: Callable[..., LiveServer], mailbox: Mailbox) -> LiveServer:
     """Gunicorn with the fixture content, mail to the test SMTP server, an editor and a member."""
-    live = server_factory(workers=2, extra_env={"KB_MAIL_HOST": "127.0.0.1",
-                                                "KB_MAIL_PORT": str(mailbox.port)})
+    live = server_factory(
+        workers=2, extra_env={"KB_MAIL_HOST": "127.0.0.1", "KB_MAIL_PORT": str(mailbox.port)}
+    )
     _create_user(live, EDITOR, "editor", "Eva Redacteur")
     _create_user(live, MEMBER, "member", "Mila de Lid")
     return live

@@ -46,6 +46,7 @@ instance/secret_key: | $(STAMP)
 db: install assets instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) kb sync-content
+	$(FLASK) kb create-cop-groups
 	$(FLASK) kb index-pending
 
 # gunicorn with two workers: the same multi-process setup the tests exercise.

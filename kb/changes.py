@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from flask import has_request_context, request
@@ -111,11 +111,13 @@ class _Store:
         self.counter = counter
         self.values: dict[Hashable, Any] = {}
         self.lru: OrderedDict[Hashable, Any] = OrderedDict()
+        self.rows: OrderedDict[Hashable, Any] = OrderedDict()
 
 
 _stores: dict[str, _Store] = {}
 _lock = threading.Lock()
 LRU_SIZE = 2000  # article pages and "Meer zoals dit" lists per process
+ROWS_SIZE = 20_000  # single rows (article cards) per process: small, and a page needs 20
 
 
 def _store() -> _Store:
@@ -155,6 +157,36 @@ def cached_lru(key: Hashable, build: Callable[[], T | None]) -> T | None:
             while len(store.lru) > LRU_SIZE:
                 store.lru.popitem(last=False)
     return value
+
+
+def cached_rows(
+    name: str, keys: Iterable[Hashable], build: Callable[[list[Any]], dict[Any, T]]
+) -> dict[Any, T]:
+    """Return key -> value for keys, bounded like cached_lru(); build gets the missing keys.
+
+    One call of build loads every missing key at once (one query for a page of cards); keys
+    that build does not answer are not kept, so they are asked again next time.
+    """
+    store = _store()
+    found: dict[Any, T] = {}
+    missing: list[Any] = []
+    with _lock:
+        for key in keys:
+            value = store.rows.get((name, key))
+            if value is None:
+                missing.append(key)
+            else:
+                store.rows.move_to_end((name, key))
+                found[key] = value
+    if missing:
+        built = build(missing)
+        found.update(built)
+        with _lock:
+            for key, value in built.items():
+                store.rows[(name, key)] = value
+            while len(store.rows) > ROWS_SIZE:
+                store.rows.popitem(last=False)
+    return found
 
 
 def forget_all() -> None:

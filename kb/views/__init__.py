@@ -24,6 +24,7 @@ from kb.views import (
     editor,
     feeds,
     follows,
+    fragments,
     freshness,
     open_data,
     panels,
@@ -45,3 +46,4 @@ def init_app(app: Flask) -> None:
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     panels.init_app(app)
+    fragments.init_app(app)

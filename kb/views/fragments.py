@@ -1,0 +1,51 @@
+"""Pieces of HTML that are the same for every reader, rendered once per process and change.
+
+A list of twenty cards called the kind badge, the pictogram, the facts list and url_for twenty
+times each: a fifth of a browse page's time. Those pieces depend only on what they show, so
+they are rendered once, keyed on exactly that content (and cached on the change counter).
+
+Only content may go in here: never the user, the session, a CSRF token, a flashed message or
+a search's click link. Those stay in the page's own template, rendered per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, get_template_attribute, request, url_for
+from markupsafe import Markup
+
+from kb import changes
+
+
+@dataclass(frozen=True)
+class CardParts:
+    """The parts of an article card that every reader sees alike."""
+
+    kind: Markup  # the kind badge paragraph
+    meta: Markup  # the regions and the stand van zaken
+    url: str  # the article's own address
+
+
+def card_parts(article: Any) -> CardParts:
+    """Return the rendered kind badge, facts and address of an article's card."""
+    kind = article.kind
+    key = (request.script_root, article.slug, kind.slug, kind.label,
+           tuple(r.name for r in article.regions), article.reference_date)  # fmt: skip
+    return changes.cached_rows("card-parts", (key,), lambda _: {key: _render(article)})[key]
+
+
+def _render(article: Any) -> CardParts:
+    badge = get_template_attribute("_macros.html", "kind_badge")
+    meta = get_template_attribute("_macros.html", "card_meta")
+    return CardParts(
+        kind=Markup('<p class="kb-card__kind">{}</p>').format(badge(article.kind, link=False)),
+        meta=meta(article),
+        url=url_for("public.article", slug=article.slug),
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Make the card parts available to every template."""
+    app.add_template_global(card_parts)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, get_template_attribute, request, url_for
+from flask import Flask, current_app, get_template_attribute, request, url_for
 from markupsafe import Markup
 
 from kb import changes
@@ -46,6 +46,37 @@ def _render(article: Any) -> CardParts:
     )
 
 
+# What differs per reader or per request. A shared fragment renders with these replaced by a
+# stand-in that fails on any use, so one that starts to depend on them fails in the tests
+# instead of showing one reader's page to the next.
+PERSONAL = ("current_user", "session", "g", "request", "csrf_token", "get_flashed_messages",
+            "follow_of", "follow_form", "save_search_form", "editor_collections")  # fmt: skip
+
+
+class NotShared:
+    """Stands in for a per-reader value while a shared fragment renders: any use raises."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError(f"{self._name} in a shared fragment")
+
+    __getattr__ = __call__ = __getitem__ = __bool__ = __str__ = __html__ = __iter__ = _refuse
+
+
+def shared_fragment(template: str) -> Markup:
+    """Return a template rendered once for every reader (it may use url_for, nothing personal)."""
+    key = (template, request.script_root)
+    return changes.cached_rows("fragment", (key,), lambda _: {key: _render_shared(template)})[key]
+
+
+def _render_shared(template: str) -> Markup:
+    context = {name: NotShared(name) for name in PERSONAL}
+    return Markup(current_app.jinja_env.get_template(template).render(context))  # noqa: S704
+
+
 def init_app(app: Flask) -> None:
-    """Make the card parts available to every template."""
+    """Make the card parts and the shared fragments available to every template."""
     app.add_template_global(card_parts)
+    app.add_template_global(shared_fragment)

@@ -11,6 +11,7 @@ a search's click link. Those stay in the page's own template, rendered per reque
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Hashable
 from typing import Any
 
 from flask import Flask, current_app, get_template_attribute, request, url_for
@@ -71,12 +72,23 @@ def shared_fragment(template: str) -> Markup:
     return changes.cached_rows("fragment", (key,), lambda _: {key: _render_shared(template)})[key]
 
 
-def _render_shared(template: str) -> Markup:
-    context = {name: NotShared(name) for name in PERSONAL}
+def memo_fragment(template: str, **context: Hashable) -> Markup:
+    """Return a template rendered from these values only, once per distinct set of values.
+
+    The values are the whole input (they must be hashable: tuples, named tuples, strings), so
+    a cached fragment is exactly what rendering them again would give.
+    """
+    key = ("memo", template, request.script_root, tuple(sorted(context.items())))
+    return changes.cached_lru(key, lambda: _render_shared(template, context))
+
+
+def _render_shared(template: str, values: dict[str, Any] | None = None) -> Markup:
+    context = {name: NotShared(name) for name in PERSONAL} | (values or {})
     return Markup(current_app.jinja_env.get_template(template).render(context))  # noqa: S704
 
 
 def init_app(app: Flask) -> None:
-    """Make the card parts and the shared fragments available to every template."""
+    """Make the card parts and the shared and memo fragments available to every template."""
     app.add_template_global(card_parts)
     app.add_template_global(shared_fragment)
+    app.add_template_global(memo_fragment)

@@ -116,13 +116,13 @@ class _Store:
         self.counter = counter
         self.values: dict[Hashable, Any] = {}
         self.lru: OrderedDict[Hashable, Any] = OrderedDict()
-        self.rows: OrderedDict[Hashable, Any] = OrderedDict()
+        self.rows: dict[str, OrderedDict[Hashable, Any]] = {}
 
 
 _stores: dict[str, _Store] = {}
 _lock = threading.Lock()
 LRU_SIZE = 2000  # article pages and "Meer zoals dit" lists per process
-ROWS_SIZE = 20_000  # single rows (article cards) per process: small, and a page needs 20
+ROWS_SIZE = 20_000  # entries per name in cached_rows() unless told (cards: small, 20 a page)
 
 
 def _store() -> _Store:
@@ -165,33 +165,42 @@ def cached_lru(key: Hashable, build: Callable[[], T | None]) -> T | None:
 
 
 def cached_rows(
-    name: str, keys: Iterable[Hashable], build: Callable[[list[Any]], dict[Any, T]]
+    name: str,
+    keys: Iterable[Hashable],
+    build: Callable[[list[Any]], dict[Any, T]],
+    size: int = ROWS_SIZE,
 ) -> dict[Any, T]:
-    """Return key -> value for keys, bounded like cached_lru(); build gets the missing keys.
+    """Return key -> value for keys from the bounded cache called name; build gets the missing.
 
     One call of build loads every missing key at once (one query for a page of cards); keys
-    that build does not answer are not kept, so they are asked again next time.
+    that build does not answer are not kept, so they are asked again next time. Each name has
+    its own bound (size, least recently used goes first), so one kind cannot push out another.
     """
     store = _store()
     found: dict[Any, T] = {}
     missing: list[Any] = []
     with _lock:
+        rows = store.rows.setdefault(name, OrderedDict())
         for key in keys:
-            value = store.rows.get((name, key))
+            value = rows.get(key)
             if value is None:
                 missing.append(key)
             else:
-                store.rows.move_to_end((name, key))
+                rows.move_to_end(key)
                 found[key] = value
     if missing:
         built = build(missing)
         found.update(built)
         with _lock:
-            for key, value in built.items():
-                store.rows[(name, key)] = value
-            while len(store.rows) > ROWS_SIZE:
-                store.rows.popitem(last=False)
+            rows.update(built)
+            while len(rows) > size:
+                rows.popitem(last=False)
     return found
+
+
+def cached_one(name: str, key: Hashable, build: Callable[[], T], size: int = ROWS_SIZE) -> T:
+    """Return the value under key in the bounded cache called name, building it when missing."""
+    return cached_rows(name, (key,), lambda _missing: {key: build()}, size)[key]
 
 
 def forget_all() -> None:

@@ -328,8 +328,8 @@ SORTS = {
 
 def paginate(filters: dict[str, list[str]], page: int, per_page: int, sort: str = "titel") -> Page:
     """Return one page of published articles matching the filters, sorted; cached per change."""
-    key = ("page", tuple((k, tuple(v)) for k, v in sorted(filters.items())), page, per_page, sort)
-    return changes.cached_lru(key, lambda: _paginate(filters, page, per_page, sort))
+    key = (tuple((k, tuple(v)) for k, v in sorted(filters.items())), page, per_page, sort)
+    return changes.cached_one("page", key, lambda: _paginate(filters, page, per_page, sort), 1000)
 
 
 def _paginate(filters: dict[str, list[str]], page: int, per_page: int, sort: str) -> Page:

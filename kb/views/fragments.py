@@ -10,8 +10,8 @@ a search's click link. Those stay in the page's own template, rendered per reque
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, get_template_attribute, request, url_for
@@ -34,7 +34,7 @@ def card_parts(article: Any) -> CardParts:
     kind = article.kind
     key = (request.script_root, article.slug, kind.slug, kind.label,
            tuple(r.name for r in article.regions), article.reference_date)  # fmt: skip
-    return changes.cached_rows("card-parts", (key,), lambda _: {key: _render(article)})[key]
+    return changes.cached_one("card-parts", key, lambda: _render(article))
 
 
 def _render(article: Any) -> CardParts:
@@ -69,7 +69,10 @@ class NotShared:
 def shared_fragment(template: str) -> Markup:
     """Return a template rendered once for every reader (it may use url_for, nothing personal)."""
     key = (template, request.script_root)
-    return changes.cached_rows("fragment", (key,), lambda _: {key: _render_shared(template)})[key]
+    return changes.cached_one("fragment", key, lambda: _render_shared(template), size=100)
+
+
+MEMO_SIZE = 500  # fragments of a few kB each (a filter panel per distinct search)
 
 
 def memo_fragment(template: str, **context: Hashable) -> Markup:
@@ -78,8 +81,8 @@ def memo_fragment(template: str, **context: Hashable) -> Markup:
     The values are the whole input (they must be hashable: tuples, named tuples, strings), so
     a cached fragment is exactly what rendering them again would give.
     """
-    key = ("memo", template, request.script_root, tuple(sorted(context.items())))
-    return changes.cached_lru(key, lambda: _render_shared(template, context))
+    key = (template, request.script_root, tuple(sorted(context.items())))
+    return changes.cached_one("memo", key, lambda: _render_shared(template, context), MEMO_SIZE)
 
 
 def _render_shared(template: str, values: dict[str, Any] | None = None) -> Markup:

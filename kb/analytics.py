@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, Signer, URLSafeSerializer
 from sqlalchemy import Select, case, distinct, func, literal, select
 
 from kb.models import SearchClick, SearchLog, db, utcnow
@@ -172,13 +172,25 @@ def record_click(search_key: str, article_id: int, rank: int) -> None:
 
 def click_token(search_key: str, article_id: int, rank: int) -> str:
     """Return the signed token of one result link (which search, which article, which rank)."""
-    return _click_signer().dumps([search_key, article_id, rank])
+    # A plain "key.id.rank" signed by one cached Signer: a page signs twenty of these, and the
+    # JSON serializer it replaces cost a tenth of a search page's time.
+    return _click_signer().sign(f"{search_key}.{article_id}.{rank}").decode()
 
 
 def read_click_token(token: str) -> tuple[str, int, int] | None:
     """Return (search key, article id, rank) from a token, or None when it is not ours."""
     try:
-        key, article_id, rank = _click_signer().loads(token)
+        key, article_id, rank = _click_signer().unsign(token).decode().split(".")
+        return key[:32], int(article_id), int(rank)
+    except (BadSignature, ValueError, UnicodeDecodeError):
+        return _read_json_click_token(token)
+
+
+def _read_json_click_token(token: str) -> tuple[str, int, int] | None:
+    # Tokens in pages served before the plain format (a results page left open) still count.
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        key, article_id, rank = URLSafeSerializer(secret, salt=_CLICK_SALT).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
     if not (isinstance(key, str) and isinstance(article_id, int) and isinstance(rank, int)):
@@ -186,5 +198,13 @@ def read_click_token(token: str) -> tuple[str, int, int] | None:
     return key[:32], article_id, rank
 
 
-def _click_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="kb-search-click")
+_CLICK_SALT = "kb-search-click"
+_signers: dict[str, Signer] = {}
+
+
+def _click_signer() -> Signer:
+    secret = current_app.config["SECRET_KEY"]
+    signer = _signers.get(secret)
+    if signer is None:
+        signer = _signers[secret] = Signer(secret, salt=_CLICK_SALT)
+    return signer

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from flask import has_request_context, request
@@ -111,8 +111,13 @@ def current() -> int:
     return _read()
 
 
+_READ = select(ChangeCounter.value).where(ChangeCounter.id == 1)
+
+
 def _read() -> int:
-    return db.session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0
+    # Core on the session's connection: every request pays this read, and the ORM's result
+    # handling would double its cost (a plain SELECT of one integer needs none of it).
+    return db.session.connection().execute(_READ).scalar() or 0
 
 
 class _Store:
@@ -122,11 +127,13 @@ class _Store:
         self.counter = counter
         self.values: dict[Hashable, Any] = {}
         self.lru: OrderedDict[Hashable, Any] = OrderedDict()
+        self.rows: dict[str, OrderedDict[Hashable, Any]] = {}
 
 
 _stores: dict[str, _Store] = {}
 _lock = threading.Lock()
 LRU_SIZE = 2000  # article pages and "Meer zoals dit" lists per process
+ROWS_SIZE = 20_000  # entries per name in cached_rows() unless told (cards: small, 20 a page)
 
 
 def _store() -> _Store:
@@ -166,6 +173,45 @@ def cached_lru(key: Hashable, build: Callable[[], T | None]) -> T | None:
             while len(store.lru) > LRU_SIZE:
                 store.lru.popitem(last=False)
     return value
+
+
+def cached_rows(
+    name: str,
+    keys: Iterable[Hashable],
+    build: Callable[[list[Any]], dict[Any, T]],
+    size: int = ROWS_SIZE,
+) -> dict[Any, T]:
+    """Return key -> value for keys from the bounded cache called name; build gets the missing.
+
+    One call of build loads every missing key at once (one query for a page of cards); keys
+    that build does not answer are not kept, so they are asked again next time. Each name has
+    its own bound (size, least recently used goes first), so one kind cannot push out another.
+    """
+    store = _store()
+    found: dict[Any, T] = {}
+    missing: list[Any] = []
+    with _lock:
+        rows = store.rows.setdefault(name, OrderedDict())
+        for key in keys:
+            value = rows.get(key)
+            if value is None:
+                missing.append(key)
+            else:
+                rows.move_to_end(key)
+                found[key] = value
+    if missing:
+        built = build(missing)
+        found.update(built)
+        with _lock:
+            rows.update(built)
+            while len(rows) > size:
+                rows.popitem(last=False)
+    return found
+
+
+def cached_one(name: str, key: Hashable, build: Callable[[], T], size: int = ROWS_SIZE) -> T:
+    """Return the value under key in the bounded cache called name, building it when missing."""
+    return cached_rows(name, (key,), lambda _missing: {key: build()}, size)[key]
 
 
 def forget_all() -> None:

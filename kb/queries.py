@@ -330,8 +330,14 @@ def cards_in_order(ids: list[int]) -> list[ArticleView]:
     """Return the published articles with these ids as cards, in the given (rank) order."""
     if not ids:
         return []
-    found = {c.id: c for c in cards(card_select(Article.id.in_(ids)))}
+    # Cached per article on the change counter: a page of results whose cards were all seen
+    # before costs no query (an unpublished id is never cached, so it is asked again).
+    found = changes.cached_rows("card", ids, _cards_by_id)
     return [found[i] for i in ids if i in found]
+
+
+def _cards_by_id(ids: list[int]) -> dict[int, ArticleView]:
+    return {c.id: c for c in cards(card_select(Article.id.in_(ids)))}
 
 
 SORTS = {
@@ -341,7 +347,13 @@ SORTS = {
 
 
 def paginate(filters: dict[str, list[str]], page: int, per_page: int, sort: str = "titel") -> Page:
-    """Return one page of published articles matching the filters, sorted (two queries)."""
+    """Return one page of published articles matching the filters, sorted; cached per change."""
+    key = (tuple((k, tuple(v)) for k, v in sorted(filters.items())), page, per_page, sort)
+    return changes.cached_one("page", key, lambda: _paginate(filters, page, per_page, sort), 1000)
+
+
+def _paginate(filters: dict[str, list[str]], page: int, per_page: int, sort: str) -> Page:
+    """Load one page of published articles matching the filters, sorted (two queries)."""
     clauses = filter_clauses(filters)
     total = db.session.scalar(
         select(func.count()).select_from(Article).where(Article.status == "published", *clauses)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import URLSafeSerializer
 
 from kb import analytics
 from kb.models import Article, SearchClick, SearchLog, db, utcnow
@@ -92,6 +93,20 @@ def test_a_result_link_counts_a_click_without_javascript(client: FlaskClient, ap
     with app.app_context():
         clicks = db.session.scalars(db.select(SearchClick)).all()
         assert [(c.search_key, c.rank) for c in clicks] == [("k" * 32, 3)]
+
+
+def test_a_result_link_from_a_page_served_before_the_plain_tokens_still_counts(
+    client: FlaskClient, app: Flask
+) -> None:
+    with app.test_request_context():
+        article_id = db.session.scalar(db.select(Article.id).where(Article.slug == "oogo-test"))
+        secret = app.config["SECRET_KEY"]
+        token = URLSafeSerializer(secret, salt="kb-search-click").dumps(["j" * 32, article_id, 2])
+    response = client.get(f"/zoeken/resultaat/{token}")
+    assert response.status_code == 303 and response.location.endswith("/artikel/oogo-test")
+    with app.app_context():
+        clicks = db.session.scalars(db.select(SearchClick)).all()
+        assert [(c.search_key, c.rank) for c in clicks] == [("j" * 32, 2)]
 
 
 def test_a_beacon_counts_a_click_and_forged_tokens_do_nothing(

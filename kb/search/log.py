@@ -1,7 +1,8 @@
 """The anonymous search log: what was searched and how many results it had (no user, no address).
 
 Written off the request path: a search puts its row on a bounded queue and answers at once; one
-writer thread per process inserts the rows in batches over its own short-timeout connection.
+writer thread per process inserts the rows in batches (what arrives within LINGER seconds) over
+its own short-timeout connection.
 When the queue is full or the database is busy (SQLite "database is locked", a PostgreSQL lock
 timeout) the rows are dropped and counted, never waited for: a search must not wait on its own
 log. Rows older than SEARCH_LOG_RETENTION_DAYS are deleted by `kb purge-search-log` and, at most
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 1000  # rows waiting per process; beyond this a search's row is dropped
 BATCH = 200
+LINGER = 0.25  # seconds the writer waits for more rows before writing a batch
 BUSY_TIMEOUT_MS = 2000  # how long the writer (never a request) waits for a locked database
 PURGE_EVERY = 24 * 3600.0
 
@@ -51,6 +53,7 @@ class _Writer:
         self.pid = 0
         self.lock = threading.Lock()
         self.idle = threading.Condition()
+        self.hurry = threading.Event()  # set while someone waits in flush(): no lingering
         self.pending = 0
         self.written = 0
         self.dropped = 0
@@ -82,9 +85,14 @@ class _Writer:
     def _run(self) -> None:
         while True:
             rows = [self.queue.get()]
+            # Gather what arrives in the next moment too: one transaction (and one connection)
+            # per search cost a worker a tenth of a search's CPU; per batch it is noise.
+            deadline = time.monotonic() + LINGER
             while len(rows) < BATCH:
+                wait = 0.0 if self.hurry.is_set() else deadline - time.monotonic()
                 try:
-                    rows.append(self.queue.get_nowait())
+                    rows.append(self.queue.get(timeout=wait) if wait > 0 else
+                                self.queue.get_nowait())  # fmt: skip
                 except queue.Empty:
                     break
             for url in dict.fromkeys(r.url for r in rows):
@@ -125,8 +133,12 @@ class _Writer:
 
     def flush(self, timeout: float) -> bool:
         """Wait until every queued row is written or dropped; False on timeout."""
-        with self.idle:
-            return self.idle.wait_for(lambda: self.pending == 0, timeout)
+        self.hurry.set()
+        try:
+            with self.idle:
+                return self.idle.wait_for(lambda: self.pending == 0, timeout)
+        finally:
+            self.hurry.clear()
 
 
 _writer = _Writer()

@@ -25,6 +25,7 @@ from kb.views import (
     editor,
     feeds,
     follows,
+    fragments,
     freshness,
     group_mail,
     group_moderation,
@@ -53,3 +54,4 @@ def init_app(app: Flask) -> None:
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     panels.init_app(app)
+    fragments.init_app(app)

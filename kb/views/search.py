@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -45,6 +45,23 @@ FACET_LEGENDS = {
     "region": "Regio",
     "sector": "Sector",
 }
+
+
+class FacetOption(NamedTuple):
+    """One value of a facet in the filter panel."""
+
+    value: str
+    label: str
+    count: int
+    checked: bool
+
+
+class Facet(NamedTuple):
+    """One facet of the filter panel (hashable: the panel is rendered once per content)."""
+
+    name: str
+    legend: str
+    options: tuple[FacetOption, ...]
 
 
 @dataclass
@@ -133,20 +150,16 @@ def search_page():
     result, articles = run(search, log="leeslijst" not in request.args)
     labels = queries.facet_labels()
     retired = queries.retired()  # retired values are offered only when already chosen
-    facets = [
-        {
-            "name": name,
-            "legend": FACET_LEGENDS[name],
-            "options": [
-                {"value": value, "label": label, "count": result.facets[name].get(value, 0),
-                 "checked": value in search.filters.get(name, [])}
-                for value, label in labels[name].items()
-                if value in search.filters.get(name, [])
-                or (result.facets[name].get(value) and value not in retired.get(name, ()))
-            ],
-        }
+    facets = tuple(
+        Facet(name, FACET_LEGENDS[name], tuple(
+            FacetOption(value, label, result.facets[name].get(value, 0),
+                        value in search.filters.get(name, []))
+            for value, label in labels[name].items()
+            if value in search.filters.get(name, [])
+            or (result.facets[name].get(value) and value not in retired.get(name, ()))
+        ))
         for name in FACETS
-    ]  # fmt: skip
+    )  # fmt: skip
     active = [(name, value, FACET_LEGENDS[name], labels[name].get(value, value))
               for name in FACETS for value in search.filters.get(name, [])]  # fmt: skip
     themes = queries.themes()

@@ -92,8 +92,8 @@ def test_a_search_gap_becomes_a_call_a_submission_and_a_findable_article(
     page.goto(f"{server.url}/zoeken?q={QUERY}")
     zero = editor.get_by_role("region", name="Zoekvragen zonder resultaat")
     row_header = zero.get_by_role("rowheader", name=QUERY)
-    reload_until(editor, lambda: row_header.count() == 1)
-    expect(searches).to_have_text("3")
+    # The panels are separate reads, so the log may commit between them: wait for both.
+    reload_until(editor, lambda: row_header.count() == 1 and searches.inner_text() == "3")
 
     # 3. The editor starts a call from that row; the query is carried into the form.
     row = zero.locator("tr", has=editor.get_by_role("rowheader", name=QUERY))

@@ -10,14 +10,15 @@ editor's change to `synonyms.yml` needs no reindex.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.support.levenshtein import distance
 
-from kb.search.analysis import TOKEN_RE, DutchAnalysis, WordTerms, fold
+from kb.search import intent
+from kb.search.analysis import STOP_WORDS, TOKEN_RE, DutchAnalysis, WordTerms, fold, stem
 
 MAX_QUERY_CHARS = 2000
 MAX_WORDS = 24  # more words add nothing to relevance, only cost
@@ -116,6 +117,10 @@ def compile_synonyms(analysis: DutchAnalysis, groups: tuple[tuple[str, ...], ...
 class BuiltQuery:
     """A whoosh query, what to exclude, and the terms a snippet should mark.
 
+    `clauses` are the word clauses (a word, its synonyms, cognates or concept) of which a
+    document must hold `minimum`; `required` (quoted phrases) must all match; `bonus` (phrases
+    of neighbouring words) only adds to the score. `query` matches exactly the same documents
+    when every clause is required (the engine-neutral form the benchmark translates).
     Exclusions stay a separate query: the caller subtracts their documents as a set, because
     whoosh 2.7.4's AndNot over multi-field unions returns excluded documents once a segment has
     deletions.
@@ -125,6 +130,16 @@ class BuiltQuery:
     excluded: wq.Query | None
     wanted: frozenset[str]
     word_count: int
+    clauses: list[wq.Query] = field(default_factory=list)
+    required: list[wq.Query] = field(default_factory=list)
+    minimum: int = 0
+    bonus: list[wq.Query] = field(default_factory=list)
+    resolved: frozenset[str] = frozenset()  # typed words the index knew only by a rule
+
+    @property
+    def partial(self) -> bool:
+        """Tell whether a document may miss some word clauses."""
+        return self.minimum < len(self.clauses)
 
 
 SYNONYM_WEIGHT = 0.5  # a synonym counts less than the word that was typed
@@ -195,13 +210,100 @@ def analyse(analysis: DutchAnalysis, tokens: Iterable[str]) -> list[WordTerms]:
     return [t for t in map(analysis.terms, tokens) if t is not None]
 
 
+PHRASE_BONUS = 1.0  # neighbouring words as a phrase in a title or summary add their weight again
+COGNATE_WEIGHT = 0.9  # a Dutch spelling of the English word typed
+
+
+@dataclass
+class Vocabulary:
+    """What the index knows, for the rules that apply to words it does not (compounds split on
+    its own terms, cognates); `known` tells whether an analysed term is indexed."""
+
+    known: Callable[[str], bool]
+    concepts: intent.ConceptIndex | None = None
+
+
+def _known_word(analysis: DutchAnalysis, vocabulary: Vocabulary) -> Callable[[str], bool]:
+    def known(word: str) -> bool:
+        return len(word) >= 3 and (vocabulary.known(stem(word)) or word in analysis.lexicon)
+
+    return known
+
+
+def _unknown_word(
+    analysis: DutchAnalysis, terms: WordTerms, vocabulary: Vocabulary, wanted: set[str]
+) -> wq.Query | None:
+    """A word the index lacks: its Dutch cognates it knows, else its parts split on the
+    index's vocabulary as a phrase (they are adjacent in "zorg- en adviesteam", stop words
+    take no position)."""
+    if terms.surface.isdigit() or not terms.surface.isalpha():
+        return None
+    spellings = [stem(c) for c in intent.cognates(terms.surface)]
+    spellings = [t for t in dict.fromkeys(spellings) if vocabulary.known(t)]
+    if spellings:
+        wanted.update(spellings)
+        return Or([_fields(t, COGNATE_WEIGHT) for t in spellings])
+    parts = intent.split_on_vocabulary(terms.surface, _known_word(analysis, vocabulary))
+    if not parts:
+        return None
+    sequence: list[str] = []
+    for part in parts:
+        part_terms = analysis.terms(part)
+        if part_terms is not None:
+            sequence.extend(part_terms.leaves or (part_terms.joined,))
+    if len(sequence) < 2:
+        return None
+    wanted.update(sequence)
+    return Or([wq.Phrase(name, sequence) for name in PHRASE_FIELDS])
+
+
+def _concept(vocabulary: Vocabulary | None, typed: Sequence[WordTerms]) -> wq.Query | None:
+    """The theme a word names (its label, in the labels of the articles tagged with it)."""
+    if vocabulary is None or vocabulary.concepts is None:
+        return None
+    for terms in typed:
+        concept = intent.named_concept(vocabulary.concepts, terms.joined)
+        if concept is not None:
+            label = vocabulary.concepts.labels[concept.slug]
+            boost = FIELD_BOOSTS["labels"] * intent.CONCEPT_WEIGHT
+            if len(label) == 1:
+                return wq.Term("labels", label[0], boost=boost)
+            return wq.Phrase("labels", list(label), boost=boost)
+    return None
+
+
+def _bonus(analysis: DutchAnalysis, tokens: Sequence[str]) -> list[wq.Query]:
+    """Phrases of neighbouring query words in the short fields, where a phrase says most;
+    the body is left out because reading its positions for common pairs costs more than a
+    search."""
+    bonus = []
+    for first, second in intent.adjacent_pairs(tokens, lambda t: fold(t) in STOP_WORDS):
+        a, b = analysis.terms(first), analysis.terms(second)
+        if a is None or b is None:
+            continue
+        sequence = [*(a.leaves or (a.joined,)), *(b.leaves or (b.joined,))]
+        for name in ("title", "summary"):
+            bonus.append(wq.Phrase(name, sequence, boost=FIELD_BOOSTS[name] * PHRASE_BONUS))
+    return bonus
+
+
 def build(
-    analysis: DutchAnalysis, parsed: ParsedQuery, synonyms: Synonyms, match_all: bool = True
+    analysis: DutchAnalysis,
+    parsed: ParsedQuery,
+    synonyms: Synonyms,
+    match_all: bool = True,
+    vocabulary: Vocabulary | None = None,
 ) -> BuiltQuery:
-    """Build the whoosh query: all words (or any, when match_all is False), synonyms expanded."""
+    """Build the whoosh query: the content words (fillers left out), synonyms expanded, of
+    which a document must hold the minimum-should-match share (or any one, when match_all is
+    False); with a vocabulary, unknown words go through cognates and compound splitting and
+    words that name a theme add it as a concept."""
     wanted: set[str] = set()
     clauses: list[wq.Query] = []
-    words = analyse(analysis, parsed.words)
+    resolved: set[str] = set()
+    tokens = intent.content_words(parsed.words)
+    words = analyse(analysis, tokens)
+    typed_tokens = [t for t in tokens if analysis.terms(t) is not None]
     position = 0
     while position < len(words):
         span, group = 1, None
@@ -210,25 +312,42 @@ def build(
             if key in synonyms.index:
                 span, group = length, synonyms.index[key]
                 break
-        if group is None:
-            clauses.append(_word(words[position], wanted))
-        else:
-            typed = words[position : position + span]
-            clauses.append(_synonym_group(typed, synonyms.groups[group], wanted))
+        typed = words[position : position + span]
+        clause: wq.Query | None = None
+        if group is not None:
+            clause = _synonym_group(typed, synonyms.groups[group], wanted)
+        elif vocabulary is not None and not vocabulary.known(typed[0].joined):
+            clause = _unknown_word(analysis, typed[0], vocabulary, wanted)
+            if clause is not None:
+                resolved.add(typed_tokens[position])
+        if clause is None:
+            clause = _word(typed[0], wanted)
+        # A single word is taken as typed; a sentence may name a theme in other words.
+        concept = _concept(vocabulary, typed) if len(words) > 1 else None
+        clauses.append(clause if concept is None else Or([clause, concept]))
         position += span
-    for tokens in parsed.phrases:
-        phrase_words = analyse(analysis, tokens)
+    required: list[wq.Query] = []
+    for phrase_tokens in parsed.phrases:
+        phrase_words = analyse(analysis, phrase_tokens)
         if phrase_words:
-            clauses.append(_phrase(phrase_words, wanted))
-    if not clauses:
+            required.append(_phrase(phrase_words, wanted))
+    minimum = intent.minimum_should_match(len(clauses)) if match_all else min(1, len(clauses))
+    everything = required + clauses
+    if not everything:
         positive: wq.Query = wq.Every()
-    elif len(clauses) == 1:
-        positive = clauses[0]
+    elif len(everything) == 1:
+        positive = everything[0]
+    elif minimum == len(clauses):
+        positive = wq.And(everything)
+    elif required:
+        positive = wq.And([*required, Or(clauses)])
     else:
-        positive = wq.And(clauses) if match_all else Or(clauses)
+        positive = Or(clauses)
     excluded = [_phrase(w, set()) for w in (analyse(analysis, t) for t in parsed.excluded) if w]
     exclusion = Or(excluded) if excluded else None
-    return BuiltQuery(positive, exclusion, frozenset(wanted), len(clauses))
+    bonus = _bonus(analysis, parsed.words) if len(words) > 1 else []
+    return BuiltQuery(positive, exclusion, frozenset(wanted), len(everything), clauses, required,
+                      minimum, bonus, frozenset(resolved))  # fmt: skip
 
 
 # --- spelling -------------------------------------------------------------------------------

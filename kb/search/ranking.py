@@ -10,16 +10,19 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 from whoosh import query as wq
 from whoosh.matching import NullMatcher, WrappingMatcher
 
-from kb.queries import FACETS, synonym_groups
-from kb.search.analysis import WordTerms, snippet
+from kb.queries import FACETS, synonym_groups, themes
+from kb.search import intent
+from kb.search.analysis import DutchAnalysis, WordTerms, snippet
 from kb.search.bits import (
     column,
+    coverage,
     facet_bits,
     from_bits,
     match_bits,
@@ -31,8 +34,10 @@ from kb.search.index import ReaderState, reader
 from kb.search.query import (
     FIELD_BOOSTS,
     BuiltQuery,
+    Or,
     ParsedQuery,
     Synonyms,
+    Vocabulary,
     build,
     compile_synonyms,
     correct_word,
@@ -62,6 +67,35 @@ def _synonyms(state: ReaderState) -> Synonyms:
     return compile_synonyms(state.analysis, synonym_groups())
 
 
+@lru_cache(maxsize=8)
+def _concepts(
+    analysis: DutchAnalysis,
+    theme_rows: tuple[tuple[str, str, str], ...],
+    groups: tuple[tuple[str, ...], ...],
+) -> intent.ConceptIndex:
+    return intent.compile_concepts(analysis, intent.concepts(theme_rows, groups))
+
+
+def vocabulary(state: ReaderState) -> Vocabulary:
+    """Return what this searcher's index knows (term lookups cached per searcher) and the
+    taxonomy's concepts (cached per process until the taxonomy changes)."""
+    theme_rows = tuple((t.slug, t.label, t.description or "") for t in themes())
+    concepts = _concepts(state.analysis, theme_rows, synonym_groups())
+    cached = state.caches.get("vocabulary")
+    if cached is None or cached.concepts is not concepts:
+        r = state.searcher.reader()
+        seen: dict[str, bool] = state.caches.setdefault("known", {})
+
+        def known(term: str) -> bool:
+            found = seen.get(term)
+            if found is None:
+                found = seen[term] = any(r.doc_frequency(f, term) for f in FIELD_BOOSTS)
+            return found
+
+        cached = state.caches["vocabulary"] = Vocabulary(known, concepts)
+    return cached
+
+
 # --- the search -----------------------------------------------------------------------------
 
 
@@ -82,20 +116,21 @@ def search(
     filters = {k: [str(v) for v in vs] for k, vs in (filters or {}).items() if k in FACETS and vs}
     parsed = parse(text)
     synonyms = _synonyms(state)
-    built = build(state.analysis, parsed, synonyms)
+    known = vocabulary(state)
+    built = build(state.analysis, parsed, synonyms, vocabulary=known)
     result, hits = _run(state, built, filters, facets)
-    corrections = _corrections(state, parsed, synonyms)
+    corrections = _corrections(state, parsed, synonyms, built.resolved)
     if corrections:
         result.suggestion = corrected_text(text, corrections)
     if not result.total and corrections:
         fixed = parse(result.suggestion or "")
-        built_fixed = build(state.analysis, fixed, synonyms)
+        built_fixed = build(state.analysis, fixed, synonyms, vocabulary=known)
         fixed_result, fixed_hits = _run(state, built_fixed, filters, facets)
         if fixed_result.total:
             fixed_result.suggestion, fixed_result.corrected = result.suggestion, True
             result, hits, built, parsed = fixed_result, fixed_hits, built_fixed, fixed
-    if not result.total and len(parsed.words) > 1:
-        any_built = build(state.analysis, parsed, synonyms, match_all=False)
+    if not result.total and len(built.clauses) > 1:
+        any_built = build(state.analysis, parsed, synonyms, match_all=False, vocabulary=known)
         any_result, any_hits = _run(state, any_built, filters, facets)
         if any_result.total:
             any_result.suggestion, any_result.corrected = result.suggestion, result.corrected
@@ -116,7 +151,16 @@ def _run(
     bits = facet_bits(state)
     live = bits[""][""]
     size = state.searcher.reader().doc_count_all()
-    matched = match_bits(state, built.query, size) & live
+    levels: list[int] = []
+    if built.partial:
+        # Minimum should match: count per document how many word clauses it holds.
+        masks = [match_bits(state, clause, size) & live for clause in built.clauses]
+        matched, levels = coverage(masks, built.minimum)
+        for phrase in built.required:
+            matched &= match_bits(state, phrase, size)
+        matched &= live
+    else:
+        matched = match_bits(state, built.query, size) & live
     positive = matched
     if built.excluded is not None:
         matched &= ~match_bits(state, built.excluded, size)
@@ -135,8 +179,13 @@ def _run(
     hits = matched
     for mask in selected.values():
         hits &= mask
-    narrowed = hits != positive
-    return SearchResult(ids=[], total=hits.bit_count(), facets=facets), Hits(hits, narrowed)
+    # With a minimum below all words, the scoring query (any word) matches more than the hits.
+    narrowed = hits != positive or built.partial
+    result = SearchResult(ids=[], total=hits.bit_count(), facets=facets)
+    if built.partial:
+        # Truthful: "not every word" only when no hit holds every word.
+        result.match_all = bool(hits & levels[-1])
+    return result, Hits(hits, narrowed, levels)
 
 
 @dataclass
@@ -145,6 +194,7 @@ class Hits:
 
     bits: int
     narrowed: bool
+    levels: list[int] = field(default_factory=list)  # per count c - 1: hits in >= c clauses
 
 
 def _rank(
@@ -163,7 +213,7 @@ def _rank(
     wanted = page * per_page
     searcher = state.searcher
     if sort == "relevance" and not isinstance(built.query, wq.Every):
-        scoring = for_scoring(state, built.query)
+        scoring = for_scoring(state, _scoring_query(state, built, hits))
         if hits.narrowed and result.total <= SCORE_DIRECTLY:
             # Few hits left after filters: score just those (skip_to jumps over the rest).
             found = heapq.nlargest(wanted + per_page, _score_docs(searcher, scoring, hits))
@@ -192,6 +242,86 @@ def _rank(
             result.snippets[article_id] = snippet(
                 state.analysis, stored.get("text", ""), built.wanted, enough
             )
+
+
+# --- scoring: coordination and the phrase bonus --------------------------------------------------
+
+
+def _scoring_query(state: ReaderState, built: BuiltQuery, hits: Hits) -> wq.Query:
+    """Return the query that scores the hits: every clause (a document holding some of them
+    scored by the coordination factor), plus the phrase bonus where it applies."""
+    if built.partial:
+        counts = bytearray(state.searcher.reader().doc_count_all())
+        for count, level in enumerate(hits.levels, start=1):
+            for doc in from_bits(level & hits.bits):
+                counts[doc] = count  # ascending, so the highest count stays
+        core: wq.Query = Coordinated(Or(built.clauses), counts, len(built.clauses),
+                                     segment_offsets(state))  # fmt: skip
+        if built.required:
+            core = wq.And([*built.required, core])
+    else:
+        core = built.query
+    if built.bonus:
+        return wq.AndMaybe(core, Or(built.bonus))
+    return core
+
+
+class Coordinated(wq.Query):
+    """Scores of the wrapped query times the coordination factor of each document (how many
+    of the word clauses it holds, counted once as bit sets). The factor is at most 1, so the
+    wrapped matcher's block qualities stay valid upper bounds and top-k skipping still works."""
+
+    def __init__(self, child: wq.Query, counts: bytearray, total: int, offsets: dict[int, int]):
+        self.child = child
+        self.counts = counts
+        self.total = total
+        self.offsets = offsets
+        self.factors = [intent.coordination(c, total) for c in range(total + 1)]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Coordinated) and (self.child, self.counts) == (
+            other.child,
+            other.counts,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.child, self.total))
+
+    def __repr__(self) -> str:
+        return f"Coordinated({self.child!r}, of={self.total})"
+
+    def children(self) -> list[wq.Query]:
+        return [self.child]
+
+    def apply(self, fn: Any) -> Coordinated:
+        return Coordinated(fn(self.child), self.counts, self.total, self.offsets)
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return self.child.estimate_size(ixreader)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        offset = self.offsets.get(id(searcher.reader()), 0)
+        child = self.child.matcher(searcher, context)
+        if not child.is_active():
+            return NullMatcher()
+        return _CoordMatcher(child, self.counts, offset, self.factors)
+
+
+class _CoordMatcher(WrappingMatcher):
+    def __init__(self, child: Any, counts: bytearray, offset: int, factors: list[float]) -> None:
+        super().__init__(child)
+        self.counts = counts
+        self.offset = offset
+        self.factors = factors
+
+    def copy(self) -> _CoordMatcher:
+        return _CoordMatcher(self.child.copy(), self.counts, self.offset, self.factors)
+
+    def _replacement(self, newchild: Any) -> _CoordMatcher:
+        return _CoordMatcher(newchild, self.counts, self.offset, self.factors)
+
+    def score(self) -> float:
+        return self.child.score() * self.factors[self.counts[self.offset + self.child.id()]]
 
 
 # --- phrases: matched once, scored without positions --------------------------------------------
@@ -280,8 +410,22 @@ class _OnDocs(WrappingMatcher):
                 self.child.skip_to(self.docs[self.at])
         return False
 
+    # The child's best score bounds every block, so top-k skipping keeps working when a phrase
+    # (a bonus above all) is part of the query: once that bound cannot reach the page, skip all.
     def supports_block_quality(self) -> bool:
-        return False
+        return self.child.supports_block_quality()
+
+    def max_quality(self) -> float:
+        return self.child.max_quality() * self.boost
+
+    def block_quality(self) -> float:
+        return self.max_quality()
+
+    def skip_to_quality(self, minquality: float) -> int:
+        if self.is_active() and self.max_quality() <= minquality:
+            self.at = len(self.docs)
+            return 1
+        return 0
 
     def score(self) -> float:
         child = self.child
@@ -322,12 +466,17 @@ def _score_docs(searcher: Any, query: wq.Query, hits: Hits) -> list[tuple[float,
     return scored
 
 
-def _corrections(state: ReaderState, parsed: ParsedQuery, synonyms: Synonyms) -> dict[str, str]:
-    """Return misspelled word -> likelier word, for words the index does not know."""
+def _corrections(
+    state: ReaderState, parsed: ParsedQuery, synonyms: Synonyms, resolved: frozenset[str]
+) -> dict[str, str]:
+    """Return misspelled word -> likelier word, for words the index does not know (and no
+    rule of analysis resolved: a split compound or a cognate is not a typo)."""
     known = {key[0] for key in synonyms.index if len(key) == 1}
     corrections = {}
     r = state.searcher.reader()
     for word in parsed.words:
+        if word in resolved:
+            continue
         terms = state.analysis.terms(word)
         if terms is None or terms.joined in known or _indexed(r, terms):
             continue

@@ -74,6 +74,8 @@ class Theme(db.Model):
     label: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Words a reader may use for this theme (the theme as a concept in search); not shown.
+    terms: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class Advice(db.Model):
@@ -507,7 +509,8 @@ class Collection(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     items: Mapped[list[CollectionItem]] = relationship(
-        back_populates="collection", cascade="all, delete-orphan",
+        back_populates="collection",
+        cascade="all, delete-orphan",
         order_by="CollectionItem.position",
     )
 

@@ -2,7 +2,10 @@
 
 It answers with article ids in rank order (plus facet counts, snippets and suggestions); callers
 load the rows from the database, which stays the source of truth. Modules: `analysis` (Dutch
-text), `query` (query syntax and synonyms), `documents` (schema and index documents), `storage`
+text), `intent` (engine-neutral query rules: fillers, minimum-should-match, coordination,
+compound splitting, cognates, concepts), `query` (query syntax and synonyms), `expansion` and
+`fields` (the rules as whoosh clauses), `scoring` (coordination and phrase matchers),
+`documents` (schema and index documents), `storage`
 (generations on disk), `index` (readers, writing after commit, rebuilds, recovery), `bits`
 (match and facet bit sets), `ranking` (a search), `related` ("Meer zoals dit", completion),
 `changes` (the change log each index follows by its own cursor), `verify` (reading an index as a

@@ -36,7 +36,7 @@ _FILLERS = """
 """
 FILLER_WORDS = frozenset(_FILLERS.split())
 
-CONCEPT_WEIGHT = 0.3  # a concept named in other words counts less than a synonym
+CONCEPT_WEIGHT = 0.5  # a concept named in other words counts as a synonym does, below the word
 MAX_CONCEPTS_PER_WORD = 1  # a word shared by several themes says nothing about one of them
 
 
@@ -64,7 +64,7 @@ def minimum_should_match(count: int) -> int:
 
 def coordination(matched: int, count: int) -> float:
     """Return the score factor of a document holding matched of count query words."""
-    return matched / count if count else 1.0
+    return math.sqrt(matched / count) if count else 1.0
 
 
 def adjacent_pairs(tokens: Sequence[str], stop: Callable[[str], bool]) -> list[tuple[str, str]]:
@@ -148,15 +148,15 @@ class Concept:
 
 
 def concepts(
-    themes: Iterable[tuple[str, str, str]], synonym_groups: Iterable[Sequence[str]]
+    themes: Iterable[tuple[str, str, Sequence[str]]], synonym_groups: Iterable[Sequence[str]]
 ) -> tuple[Concept, ...]:
-    """Return a concept per theme (slug, label, description): its label and description words,
-    plus every synonym group that names the label or one of its words (curated synonyms)."""
+    """Return a concept per theme (slug, label, its texts: description and curated terms): the
+    label and those texts, plus every synonym group that names the label or one of its words."""
     groups = [tuple(g) for g in synonym_groups]
     found = []
-    for slug, label, description in themes:
+    for slug, label, texts in themes:
         label_words = {fold(w) for w in TOKEN_RE.findall(label)} | {fold(label)}
-        words = [label, description]
+        words = [label, *texts]
         for group in groups:
             if any(fold(term) in label_words for term in group):
                 words.extend(group)

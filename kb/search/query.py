@@ -10,7 +10,7 @@ editor's change to `synonyms.yml` needs no reindex.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,26 +18,22 @@ from whoosh import query as wq
 from whoosh.support.levenshtein import distance
 
 from kb.search import intent
-from kb.search.analysis import STOP_WORDS, TOKEN_RE, DutchAnalysis, WordTerms, fold, stem
+from kb.search.analysis import TOKEN_RE, DutchAnalysis, WordTerms, fold
+from kb.search.expansion import (
+    Vocabulary,
+    bonus_phrases,
+    concept_clause,
+    joined_pair,
+    unknown_word,
+)
+from kb.search.fields import FIELD_BOOSTS, PHRASE_FIELDS, SHORT_FIELDS, Or, fields
+
+__all__ = ["FIELD_BOOSTS", "BuiltQuery", "Or", "ParsedQuery", "Synonyms", "Vocabulary", "build",
+           "compile_synonyms", "correct_word", "corrected_text", "parse"]  # fmt: skip
 
 MAX_QUERY_CHARS = 2000
 MAX_WORDS = 24  # more words add nothing to relevance, only cost
-# Title above labels (theme, region, advies) above summary above body.
-FIELD_BOOSTS = {"title": 6.0, "labels": 3.0, "summary": 2.0, "body": 1.0}
-PHRASE_FIELDS = ("title", "summary", "body")
-SHORT_FIELDS = ("title", "labels", "summary")
 _PHRASE = re.compile(r'(^|\s)(-?)"([^"]*)"')
-
-
-class Or(wq.Or):
-    """An OR that always builds whoosh's tree of union matchers.
-
-    Whoosh otherwise preloads every match and score of each segment under 5,000 documents (so
-    every segment of a 10,000-article index), which rules out skipping posting blocks in a
-    top-k search and cost up to a second for a common word.
-    """
-
-    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 @dataclass
@@ -145,15 +141,11 @@ class BuiltQuery:
 SYNONYM_WEIGHT = 0.5  # a synonym counts less than the word that was typed
 
 
-def _fields(term: str, weight: float = 1.0) -> wq.Query:
-    return Or([wq.Term(name, term, boost=boost * weight) for name, boost in FIELD_BOOSTS.items()])
-
-
 def _word(terms: WordTerms, wanted: set[str], weight: float = 1.0) -> wq.Query:
     """One word is one term: the index holds compounds whole, in parts and joined across a
     space, so `onderwijszorgarrangement` and `onderwijs zorgarrangement` meet without an AND."""
     wanted.add(terms.joined)
-    return _fields(terms.joined, weight)
+    return fields(terms.joined, weight)
 
 
 def _words(words: Sequence[WordTerms], wanted: set[str], weight: float) -> wq.Query:
@@ -201,90 +193,13 @@ def _phrase(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
         wanted.add(w.joined)
         wanted.update(w.leaves)
     if len(sequence) == 1:
-        return _fields(sequence[0])
+        return fields(sequence[0])
     return Or([wq.Phrase(name, sequence) for name in PHRASE_FIELDS])
 
 
 def analyse(analysis: DutchAnalysis, tokens: Iterable[str]) -> list[WordTerms]:
     """Return the terms of each token, leaving out stop words."""
     return [t for t in map(analysis.terms, tokens) if t is not None]
-
-
-PHRASE_BONUS = 1.0  # neighbouring words as a phrase in a title or summary add their weight again
-COGNATE_WEIGHT = 0.9  # a Dutch spelling of the English word typed
-
-
-@dataclass
-class Vocabulary:
-    """What the index knows, for the rules that apply to words it does not (compounds split on
-    its own terms, cognates); `known` tells whether an analysed term is indexed."""
-
-    known: Callable[[str], bool]
-    concepts: intent.ConceptIndex | None = None
-
-
-def _known_word(analysis: DutchAnalysis, vocabulary: Vocabulary) -> Callable[[str], bool]:
-    def known(word: str) -> bool:
-        return len(word) >= 3 and (vocabulary.known(stem(word)) or word in analysis.lexicon)
-
-    return known
-
-
-def _unknown_word(
-    analysis: DutchAnalysis, terms: WordTerms, vocabulary: Vocabulary, wanted: set[str]
-) -> wq.Query | None:
-    """A word the index lacks: its Dutch cognates it knows, else its parts split on the
-    index's vocabulary as a phrase (they are adjacent in "zorg- en adviesteam", stop words
-    take no position)."""
-    if terms.surface.isdigit() or not terms.surface.isalpha():
-        return None
-    spellings = [stem(c) for c in intent.cognates(terms.surface)]
-    spellings = [t for t in dict.fromkeys(spellings) if vocabulary.known(t)]
-    if spellings:
-        wanted.update(spellings)
-        return Or([_fields(t, COGNATE_WEIGHT) for t in spellings])
-    parts = intent.split_on_vocabulary(terms.surface, _known_word(analysis, vocabulary))
-    if not parts:
-        return None
-    sequence: list[str] = []
-    for part in parts:
-        part_terms = analysis.terms(part)
-        if part_terms is not None:
-            sequence.extend(part_terms.leaves or (part_terms.joined,))
-    if len(sequence) < 2:
-        return None
-    wanted.update(sequence)
-    return Or([wq.Phrase(name, sequence) for name in PHRASE_FIELDS])
-
-
-def _concept(vocabulary: Vocabulary | None, typed: Sequence[WordTerms]) -> wq.Query | None:
-    """The theme a word names (its label, in the labels of the articles tagged with it)."""
-    if vocabulary is None or vocabulary.concepts is None:
-        return None
-    for terms in typed:
-        concept = intent.named_concept(vocabulary.concepts, terms.joined)
-        if concept is not None:
-            label = vocabulary.concepts.labels[concept.slug]
-            boost = FIELD_BOOSTS["labels"] * intent.CONCEPT_WEIGHT
-            if len(label) == 1:
-                return wq.Term("labels", label[0], boost=boost)
-            return wq.Phrase("labels", list(label), boost=boost)
-    return None
-
-
-def _bonus(analysis: DutchAnalysis, tokens: Sequence[str]) -> list[wq.Query]:
-    """Phrases of neighbouring query words in the short fields, where a phrase says most;
-    the body is left out because reading its positions for common pairs costs more than a
-    search."""
-    bonus = []
-    for first, second in intent.adjacent_pairs(tokens, lambda t: fold(t) in STOP_WORDS):
-        a, b = analysis.terms(first), analysis.terms(second)
-        if a is None or b is None:
-            continue
-        sequence = [*(a.leaves or (a.joined,)), *(b.leaves or (b.joined,))]
-        for name in ("title", "summary"):
-            bonus.append(wq.Phrase(name, sequence, boost=FIELD_BOOSTS[name] * PHRASE_BONUS))
-    return bonus
 
 
 def build(
@@ -314,16 +229,20 @@ def build(
                 break
         typed = words[position : position + span]
         clause: wq.Query | None = None
-        if group is not None:
+        joined = joined_pair(words, position, vocabulary, wanted) if group is None else None
+        if joined is not None:
+            span, clause = 2, joined
+            resolved.update(typed_tokens[position : position + 2])
+        elif group is not None:
             clause = _synonym_group(typed, synonyms.groups[group], wanted)
         elif vocabulary is not None and not vocabulary.known(typed[0].joined):
-            clause = _unknown_word(analysis, typed[0], vocabulary, wanted)
+            clause = unknown_word(analysis, typed[0], vocabulary, wanted)
             if clause is not None:
                 resolved.add(typed_tokens[position])
         if clause is None:
             clause = _word(typed[0], wanted)
         # A single word is taken as typed; a sentence may name a theme in other words.
-        concept = _concept(vocabulary, typed) if len(words) > 1 else None
+        concept = concept_clause(vocabulary, typed) if len(words) > 1 else None
         clauses.append(clause if concept is None else Or([clause, concept]))
         position += span
     required: list[wq.Query] = []
@@ -345,7 +264,7 @@ def build(
         positive = Or(clauses)
     excluded = [_phrase(w, set()) for w in (analyse(analysis, t) for t in parsed.excluded) if w]
     exclusion = Or(excluded) if excluded else None
-    bonus = _bonus(analysis, parsed.words) if len(words) > 1 else []
+    bonus = bonus_phrases(analysis, parsed.words) if len(words) > 1 else []
     return BuiltQuery(positive, exclusion, frozenset(wanted), len(everything), clauses, required,
                       minimum, bonus, frozenset(resolved))  # fmt: skip
 

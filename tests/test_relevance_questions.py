@@ -25,7 +25,8 @@ QUESTIONS: list[Case] = [
     ("welke afspraken moet je in het OOGO in elk geval maken", "basisafspraken-oogo"),
     ("waarom vraagt het mbo een eigen aansluiting op de jeugdhulp", "mbo-als-wijk"),
     ("wie is verantwoordelijk onder welke wet", "matrix-passende-samenwerking-foodvalley"),
-    ("wat kost een onderwijszorgarrangement en wat levert het op", "mkba-onderwijszorgarrangementen"),
+    ("wat kost een onderwijszorgarrangement en wat levert het op",
+     "mkba-onderwijszorgarrangementen"),
     ("hoe werkt een schoolagent eigenlijk", "schoolagent-den-bosch"),
     ("wat kunnen we leren van scholen in Finland en Zweden", "lessen-uit-het-buitenland"),
     ("hoe kan ik als ouder meepraten met de school", ("niets-over-ons-zonder-ons",
@@ -44,7 +45,8 @@ ABSENT_WORD: list[Case] = [
     ("leerkracht en pedagogisch medewerker samen voor de klas sbo", "de-optimist-youke"),
     ("gezinswerkers mbo Utrecht vindplaats school", "mbo-team-utrecht"),
     ("peer begeleiding entree naar betaald werk", "entree-naar-werk-id-college"),
-    ("onafhankelijke arts thuiszitters vrijstelling leerplicht", "beoordelingstafel-thuiszitters-amersfoort"),
+    ("onafhankelijke arts thuiszitters vrijstelling leerplicht",
+     "beoordelingstafel-thuiszitters-amersfoort"),
 ]  # fmt: skip
 
 # Compounds of three parts, spelled as one word although the article writes them otherwise.

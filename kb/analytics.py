@@ -101,13 +101,8 @@ def _query_panel(span: Period, min_count: int, limit: int, *, zero_only: bool = 
     clicked = _clicked_keys(before.start).subquery()
     # Searches without results cannot have clicks: skip the join for that panel.
     clicks = literal(0) if zero_only else func.count(distinct(case((in_span, clicked.c.key))))
-    stmt = select(
-        SearchLog.normalised,
-        searches,
-        func.sum(case((in_span, 0), else_=1)),
-        func.avg(case((in_span, SearchLog.result_count))),
-        clicks,
-    )
+    stmt = select(SearchLog.normalised, searches, func.sum(case((in_span, 0), else_=1)),
+                  func.avg(case((in_span, SearchLog.result_count))), clicks)
     if not zero_only:
         stmt = stmt.outerjoin(clicked, clicked.c.key == SearchLog.search_key)
     stmt = (

@@ -61,15 +61,8 @@ def _for_context(kind: str, key: str) -> list[Shown]:
         select(Collection).where(Collection.published.is_(True), Collection.context_kind == kind,
                                  Collection.context_key == key).order_by(Collection.title)
     )  # fmt: skip
-    return [
-        Shown(
-            r.slug,
-            r.title,
-            r.description,
-            [Entry(queries.plain(e.item), e.article) for e in entries(r)],
-        )
-        for r in rows
-    ]
+    return [Shown(r.slug, r.title, r.description,
+                  [Entry(queries.plain(e.item), e.article) for e in entries(r)]) for r in rows]
 
 
 def containing(article_slug: str) -> list[Any]:

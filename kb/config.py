@@ -85,13 +85,8 @@ def defaults(instance_path: str) -> dict[str, object]:
         "SEARCH_ANALYTICS_MIN_COUNT": 3,
         # Freshness: months between reviews per kind (KB_REVIEW_INTERVAL_MONTHS takes JSON).
         "REVIEW_INTERVAL_MONTHS": {
-            "praktijkvoorbeeld": 12,
-            "regioportret": 12,
-            "community-of-practice": 12,
-            "instrument": 24,
-            "achtergrond": 24,
-            "perspectief": 36,
-            "advies": 36,
+            "praktijkvoorbeeld": 12, "regioportret": 12, "community-of-practice": 12,
+            "instrument": 24, "achtergrond": 24, "perspectief": 36, "advies": 36,
         },
         "REVIEW_INTERVAL_DEFAULT_MONTHS": 24,
         "REVIEW_DUE_SOON_DAYS": 30,  # /redactie/controle also lists what falls due this soon

@@ -31,9 +31,8 @@ def add_months(moment: date, months: int) -> date:
 def interval(kind_slug: str) -> int:
     """Return the review interval in months for a kind."""
     config = current_app.config
-    return int(
-        config["REVIEW_INTERVAL_MONTHS"].get(kind_slug, config["REVIEW_INTERVAL_DEFAULT_MONTHS"])
-    )
+    return int(config["REVIEW_INTERVAL_MONTHS"].get(kind_slug,
+                                                    config["REVIEW_INTERVAL_DEFAULT_MONTHS"]))
 
 
 def _last_checked_column():
@@ -193,10 +192,5 @@ def _mail_submitter(article: Article, base: str) -> int:
     link = base + url_for("review_link.confirm", token=review_token(article))
     body = render_template("mail/review_submitter.txt", article=article,
                            name=submission.contact_name, link=link)  # fmt: skip
-    return (
-        1
-        if mail.send_mail(
-            submission.contact_email, f"Klopt uw voorbeeld nog? {article.title}", body
-        )
-        else 0
-    )
+    return 1 if mail.send_mail(submission.contact_email,
+                               f"Klopt uw voorbeeld nog? {article.title}", body) else 0

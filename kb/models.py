@@ -509,8 +509,7 @@ class Collection(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     items: Mapped[list[CollectionItem]] = relationship(
-        back_populates="collection",
-        cascade="all, delete-orphan",
+        back_populates="collection", cascade="all, delete-orphan",
         order_by="CollectionItem.position",
     )
 

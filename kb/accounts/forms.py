@@ -12,6 +12,7 @@ from kb.forms import INVALID_CHOICE, KBForm, choices, email_field
 PASSWORD_MIN = 10
 
 
+
 def strong_password(form: KBForm, field: PasswordField) -> None:
     """Refuse a guessable password; the form's `password_context()` names the account."""
     if field.errors:  # too short already says enough

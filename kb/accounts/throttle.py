@@ -77,16 +77,14 @@ def _insert_new(key: str, now: datetime, window: int) -> None:
     db.session.commit()
 
 
-def _try_take(key: str, free: int, window: int, backoff: int, backoff_max: int) -> Decision | None:
+def _try_take(
+    key: str, free: int, window: int, backoff: int, backoff_max: int
+) -> Decision | None:
     """One read and one compare-and-set; None when another request changed the row first."""
     now = utcnow()
     row = db.session.execute(
-        select(
-            ThrottleCounter.attempts,
-            ThrottleCounter.version,
-            ThrottleCounter.updated_at,
-            ThrottleCounter.allowed_at,
-        ).where(ThrottleCounter.key == key)  # fmt: skip
+        select(ThrottleCounter.attempts, ThrottleCounter.version, ThrottleCounter.updated_at,
+               ThrottleCounter.allowed_at).where(ThrottleCounter.key == key)  # fmt: skip
     ).first()
     if row is None:
         _insert_new(key, now, window)
@@ -104,13 +102,9 @@ def _try_take(key: str, free: int, window: int, backoff: int, backoff_max: int) 
     taken = db.session.execute(
         update(ThrottleCounter)
         .where(ThrottleCounter.key == key, ThrottleCounter.version == row.version)
-        .values(
-            attempts=attempts,
-            version=row.version + 1,
-            updated_at=now,
-            allowed_at=allowed_at,
-            expires_at=max(allowed_at, now) + timedelta(seconds=window),
-        )  # fmt: skip
+        .values(attempts=attempts, version=row.version + 1, updated_at=now,
+                allowed_at=allowed_at,
+                expires_at=max(allowed_at, now) + timedelta(seconds=window))  # fmt: skip
     )
     db.session.commit()
     return Decision(True) if taken.rowcount == 1 else None

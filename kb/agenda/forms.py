@@ -46,24 +46,17 @@ class EventForm(KBForm):
     """A bijeenkomst with time, place or online link, CoP, capacity and closing date."""
 
     title = line_field("Titel", 300)
-    starts_at = DateTimeLocalField(
-        "Begint",
-        format=DATETIME_FORMAT,
-        validators=[DataRequired("Kies wanneer de bijeenkomst begint.")],
-    )
-    ends_at = DateTimeLocalField(
-        "Eindigt",
-        format=DATETIME_FORMAT,
-        validators=[DataRequired("Kies wanneer de bijeenkomst eindigt.")],
-    )
+    starts_at = DateTimeLocalField("Begint", format=DATETIME_FORMAT,
+                                   validators=[DataRequired("Kies wanneer de bijeenkomst begint.")])
+    ends_at = DateTimeLocalField("Eindigt", format=DATETIME_FORMAT,
+                                 validators=[DataRequired("Kies wanneer de bijeenkomst eindigt.")])
     location = StringField("Plaats (adres)", validators=[Optional(), Length(max=300)])
     online_url = StringField("Online link (https)", validators=[Optional(), Length(max=500)])
     cop_slug = SelectField("Community of Practice", validators=[Optional()])
     capacity = IntegerField("Aantal plaatsen (leeg: geen grens)", validators=[
         Optional(), NumberRange(min=1, message="Minstens 1 plaats.")])  # fmt: skip
-    signup_closes_at = DateTimeLocalField(
-        "Aanmelden sluit (niet verplicht)", format=DATETIME_FORMAT, validators=[Optional()]
-    )
+    signup_closes_at = DateTimeLocalField("Aanmelden sluit (niet verplicht)",
+                                          format=DATETIME_FORMAT, validators=[Optional()])
     description_md = TextAreaField("Beschrijving (Markdown)", description=MARKDOWN_HINT,
                                    validators=[Optional(), Length(max=20_000)])  # fmt: skip
     cancelled = BooleanField("Gaat niet door")

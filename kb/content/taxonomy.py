@@ -91,9 +91,7 @@ def load_taxonomy(directory: Path) -> tuple[Taxonomy, list[Problem]]:
     for ident, source in taxonomy.sources.items():
         if source.get("url") is not None and not HTTPS_URL.match(str(source["url"])):
             problems.append(
-                Problem(
-                    str(directory / "sources.yml"), f"id={ident}", "url: volledige https://-URL"
-                )
+                Problem(str(directory / "sources.yml"), f"id={ident}", "url: volledige https://-URL")
             )
     synonyms = _read_yaml(directory / "synonyms.yml", problems)
     if synonyms is not None:

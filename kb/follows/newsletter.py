@@ -36,11 +36,8 @@ def subscribe(email: str) -> None:
     row.confirm_hash = hashed
     db.session.commit()
     confirm = config["BASE_URL"].rstrip("/") + url_for("follows.confirm", token=token)
-    mail.send_mail(
-        email,
-        "Bevestig uw aanmelding voor de nieuwsbrief",
-        render_template("mail/newsletter_confirm.txt", confirm=confirm),
-    )
+    mail.send_mail(email, "Bevestig uw aanmelding voor de nieuwsbrief",
+                   render_template("mail/newsletter_confirm.txt", confirm=confirm))
 
 
 def confirm(token: str) -> bool:

@@ -168,9 +168,8 @@ def changed_since(row: Follow, since: datetime) -> list[Article]:
         if row.kind == "collection":
             listed = collections.by_slug(row.target)
             shown = collections.entries(listed) if listed is not None and listed.published else []
-            return [
-                e.article for e in shown if e.article is not None and e.article.updated_at > since
-            ]
+            return [e.article for e in shown
+                    if e.article is not None and e.article.updated_at > since]
         if row.kind == "cop":
             cop = _cop(row.target)
             if cop is None:  # unpublished meanwhile: nothing to report (not everything)

@@ -90,6 +90,8 @@ def vocabulary(state: ReaderState) -> Vocabulary:
         def known(term: str) -> bool:
             found = seen.get(term)
             if found is None:
+                if len(seen) > 20_000:  # bounded: a long-lived searcher sees many words
+                    seen.clear()
                 found = seen[term] = any(r.doc_frequency(f, term) for f in FIELD_BOOSTS)
             return found
 

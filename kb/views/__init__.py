@@ -34,29 +34,9 @@ from kb.views import (
 )
 
 BLUEPRINTS = (
-    public,
-    api,
-    search,
-    auth,
-    submit,
-    curation,
-    editor,
-    admin,
-    feeds,
-    open_data,
-    coverage,
-    follows,
-    agenda,
-    agenda_editor,
-    clicks,
-    analytics,
-    calls,
-    calls_editor,
-    freshness,
-    review_link,
-    collections,
-    collections_editor,
-    about,
+    public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
+    follows, agenda, agenda_editor, clicks, analytics,
+    calls, calls_editor, freshness, review_link, collections, collections_editor, about,
 )
 
 

@@ -66,9 +66,8 @@ def event_edit(event_id: int | None):
     if event_id and event is None:
         abort(404)
     form = EventForm(obj=event)
-    form.cop_slug.choices = choices(
-        [("", "Geen (algemene bijeenkomst)"), *sorted(agenda.cops().items(), key=lambda p: p[1])]
-    )
+    form.cop_slug.choices = choices([("", "Geen (algemene bijeenkomst)"),
+                                     *sorted(agenda.cops().items(), key=lambda p: p[1])])
     if form.validate_on_submit():
         saved = agenda.save_event(event, form.data)
         flash(f"Bijeenkomst “{saved.title}” opgeslagen.", "success")

@@ -26,3 +26,5 @@ def call(call_id: int):
     return render_template("calls/call.html", call=row, open=calls.is_open(row),
                            form_url=url_for("submit.submit", **calls.form_args(row)),
                            labels=queries.facet_labels())  # fmt: skip
+
+

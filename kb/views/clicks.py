@@ -68,3 +68,5 @@ def result_link(search_key: str, article: Any, rank: int) -> ResultLink:
 @bp.app_context_processor
 def _helpers() -> dict:
     return {"result_link": result_link}
+
+

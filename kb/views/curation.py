@@ -46,8 +46,7 @@ def queue():
         select(Submission)
         .where(Submission.status.in_(TABS[tab][1]))
         .order_by(Submission.created_at, Submission.id)
-        .limit(per_page)
-        .offset((page.page - 1) * per_page)
+        .limit(per_page).offset((page.page - 1) * per_page)
     ).all()
     return render_template(
         "curation/queue.html",

@@ -24,12 +24,8 @@ def follow_helpers() -> dict:
             return None
         return follows.find(current_user, kind, str(target))
 
-    return {
-        "follow_of": follow_of,
-        "follow_form": FollowForm,
-        "save_search_form": SaveSearchForm,
-        "follow_frequencies": follows.FREQUENCIES,
-    }
+    return {"follow_of": follow_of, "follow_form": FollowForm, "save_search_form": SaveSearchForm,
+            "follow_frequencies": follows.FREQUENCIES}
 
 
 def _member_only():
@@ -74,11 +70,8 @@ def save_search():
     if (refused := _member_only()) is not None:
         return refused
     form = SaveSearchForm()
-    back = (
-        url_for("search.search_page")
-        + "?"
-        + follows.normalise_search(parse_qs(form.query.data or ""))
-    )
+    back = url_for("search.search_page") + "?" + follows.normalise_search(
+        parse_qs(form.query.data or ""))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:

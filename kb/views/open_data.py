@@ -76,11 +76,8 @@ def articles_json():
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "licence": _licence(),
         "source": current_app.config["BASE_URL"],
-        "articles": [
-            article_detail(page)
-            for slug in _slugs()
-            if (page := queries.article_page(slug)) is not None
-        ],
+        "articles": [article_detail(page) for slug in _slugs()
+                     if (page := queries.article_page(slug)) is not None],
     }
     response = current_app.json.response(payload)
     return _dated(response, "json")

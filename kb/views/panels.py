@@ -50,10 +50,6 @@ def region_map() -> regionmap.RegionMap:
 
 def init_app(app: Flask) -> None:
     """Make the blocks available to every template."""
-    app.jinja_env.globals.update(
-        home_panels=home_panels,
-        region_map_data=region_map,
-        upcoming_events=agenda.upcoming,
-        event_when=agenda.when,
-        last_checked=freshness.last_checked,
-    )
+    app.jinja_env.globals.update(home_panels=home_panels, region_map_data=region_map,
+                                 upcoming_events=agenda.upcoming, event_when=agenda.when,
+                                 last_checked=freshness.last_checked)

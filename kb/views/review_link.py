@@ -16,10 +16,9 @@ bp = Blueprint("review_link", __name__)
 class ReviewAnswerForm(KBForm):
     """The submitter's answer: it still holds, or what has changed."""
 
-    changes = TextAreaField(
-        "Wat is er veranderd? (laat leeg als alles nog klopt)",
-        validators=[Optional(), Length(max=5000, message="Hoogstens 5000 tekens.")],
-    )
+    changes = TextAreaField("Wat is er veranderd? (laat leeg als alles nog klopt)",
+                            validators=[Optional(), Length(max=5000,
+                                                           message="Hoogstens 5000 tekens.")])
 
 
 @bp.route("/controle/<token>", methods=["GET", "POST"])

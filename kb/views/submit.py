@@ -78,10 +78,7 @@ def _store(form: submissions.SubmissionForm, pending: list, key: str):
         accounts.record_attempt("submit", address)
         call = calls.call_for_submission(form.call.data)
         _submission, token = submissions.create(
-            submissions.form_data(form),
-            pending,
-            submitter,
-            idempotency_key=key,
+            submissions.form_data(form), pending, submitter, idempotency_key=key,
             call_id=call.id if call else None,
         )
     except submissions.DuplicateSubmission:

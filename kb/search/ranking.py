@@ -122,7 +122,9 @@ def search(
     known = vocabulary(state)
     built = build(state.analysis, parsed, synonyms, vocabulary=known)
     result, hits = _run(state, built, filters, facets)
-    corrections = _corrections(state, parsed, synonyms, built.resolved)
+    # A word a rule resolved (a split compound, a cognate) is no typo, unless nothing was found.
+    resolved = built.resolved if result.total else frozenset()
+    corrections = _corrections(state, parsed, synonyms, resolved)
     if corrections:
         result.suggestion = corrected_text(text, corrections)
     if not result.total and corrections:

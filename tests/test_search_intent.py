@@ -171,6 +171,7 @@ def test_concepts_are_label_texts_and_the_synonym_groups_naming_the_label() -> N
     assert intent.named_concept(index, "bekost").slug == "financiering"  # bekostiging
     assert intent.named_concept(index, "betaalt").slug == "financiering"
     assert intent.named_concept(index, "overleg") is None
+    assert intent.named_concept(index, "betaalt", share=0.5) is None  # in half the articles
 
 
 def test_coverage_counts_documents_per_number_of_masks() -> None:

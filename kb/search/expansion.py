@@ -27,6 +27,7 @@ class Vocabulary:
 
     known: Callable[[str], bool]
     concepts: intent.ConceptIndex | None = None
+    share: Callable[[str], float] = lambda term: 0.0  # part of the articles holding a term
 
 
 def _known_word(analysis: DutchAnalysis, vocabulary: Vocabulary) -> Callable[[str], bool]:
@@ -99,7 +100,11 @@ def concept_clause(vocabulary: Vocabulary | None, typed: Sequence[WordTerms]) ->
     if vocabulary is None or vocabulary.concepts is None:
         return None
     for terms in typed:
-        concept = intent.named_concept(vocabulary.concepts, terms.joined)
+        if terms.joined not in vocabulary.concepts.by_term:
+            continue
+        concept = intent.named_concept(
+            vocabulary.concepts, terms.joined, vocabulary.share(terms.joined)
+        )
         if concept is not None:
             label = vocabulary.concepts.labels[concept.slug]
             boost = FIELD_BOOSTS["labels"] * intent.CONCEPT_WEIGHT

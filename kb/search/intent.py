@@ -38,6 +38,7 @@ FILLER_WORDS = frozenset(_FILLERS.split())
 
 CONCEPT_WEIGHT = 0.5  # a concept named in other words counts as a synonym does, below the word
 MAX_CONCEPTS_PER_WORD = 1  # a word shared by several themes says nothing about one of them
+MAX_TRIGGER_SHARE = 0.4  # nor does a word in more than 40 % of the articles ("werk", "ouders")
 
 
 def is_filler(word: str) -> bool:
@@ -198,8 +199,11 @@ def compile_concepts(analysis: DutchAnalysis, found: Iterable[Concept]) -> Conce
     return ConceptIndex(by_term, labels)
 
 
-def named_concept(index: ConceptIndex, term: str) -> Concept | None:
-    """Return the concept an analysed query term names, or None."""
+def named_concept(index: ConceptIndex, term: str, share: float = 0.0) -> Concept | None:
+    """Return the concept an analysed query term names, or None; share is the part of the
+    articles that hold the term (a common word names no concept)."""
+    if share > MAX_TRIGGER_SHARE:
+        return None
     return index.by_term.get(term)
 
 

@@ -95,7 +95,12 @@ def vocabulary(state: ReaderState) -> Vocabulary:
                 found = seen[term] = any(r.doc_frequency(f, term) for f in FIELD_BOOSTS)
             return found
 
-        cached = state.caches["vocabulary"] = Vocabulary(known, concepts)
+        articles = max(1, r.doc_count())
+
+        def share(term: str) -> float:
+            return r.doc_frequency("body", term) / articles
+
+        cached = state.caches["vocabulary"] = Vocabulary(known, concepts, share)
     return cached
 
 

@@ -78,7 +78,7 @@ def test_one_word_absent_still_finds_the_best_match(api) -> None:
     assert data["total"] == 2 and data["match_all"] is False
 
 
-def test_coordination_puts_articles_with_every_word_first(api) -> None:
+def test_articles_holding_every_word_rank_first(api) -> None:
     everything = api("ontwikkelagenda concrete afspraken schrijven")
     # agenda-test holds all four words; agenda-body-test three (no "schrijven").
     assert slugs(everything)[:2] == ["agenda-test", "agenda-body-test"]

@@ -180,7 +180,8 @@ class DutchAnalysis:
         if word in self._split_cache:
             return self._split_cache[word]
         result = None
-        if len(word) >= 8 and not word.isdigit():
+        # Beyond 64 letters a token is no compound but noise, and splitting it costs O(n²).
+        if 8 <= len(word) <= 64 and not word.isdigit():
             # Longest known modifier first ("onderwijs|zorgarrangement", never "onder|wijs...");
             # both sides are split as far as they go, so every spelling yields the same parts.
             for cut in range(len(word) - 4, 3, -1):

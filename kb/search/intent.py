@@ -79,6 +79,10 @@ def adjacent_pairs(tokens: Sequence[str], stop: Callable[[str], bool]) -> list[t
     ]
 
 
+MAX_SPLIT_CHARS = 32  # longer "words" are no compounds a reader types (and bound the work)
+MAX_UNKNOWN_WORDS = 6  # unknown words per query that the rules try; the rest are taken as typed
+
+
 def split_on_vocabulary(
     word: str, known: Callable[[str], bool], min_part: int = 4
 ) -> tuple[str, ...] | None:
@@ -88,22 +92,31 @@ def split_on_vocabulary(
     way; a linking -s-, -en- or -e- may sit between two parts (`thuiszitterstafel` ->
     thuiszitters, tafel; `jeugdgezinscoaches` -> jeugd, gezinscoaches).
     """
-    for cut in range(len(word) - min_part, min_part - 1, -1):
-        head, rest = word[:cut], word[cut:]
-        if not known(head):
-            continue
-        for link in LINKS:
-            if not rest.startswith(link):
+    if len(word) > MAX_SPLIT_CHARS:
+        return None
+    tails: dict[str, tuple[str, ...] | None] = {}  # each tail split once, whatever the path
+
+    def split(rest_word: str) -> tuple[str, ...] | None:
+        if rest_word in tails:
+            return tails[rest_word]
+        tails[rest_word] = None
+        for cut in range(len(rest_word) - min_part, min_part - 1, -1):
+            head, rest = rest_word[:cut], rest_word[cut:]
+            if not known(head):
                 continue
-            tail = rest[len(link) :]
-            if len(tail) < min_part:
-                continue
-            if known(tail):
-                return (head, tail)
-            deeper = split_on_vocabulary(tail, known, min_part)
-            if deeper:
-                return (head, *deeper)
-    return None
+            for link in LINKS:
+                if not rest.startswith(link):
+                    continue
+                tail = rest[len(link) :]
+                if len(tail) < min_part:
+                    continue
+                parts = (tail,) if known(tail) else split(tail)
+                if parts:
+                    tails[rest_word] = (head, *parts)
+                    return tails[rest_word]
+        return None
+
+    return split(word)
 
 
 # English endings and their Dutch counterparts in this field's vocabulary.
@@ -210,6 +223,7 @@ def named_concept(index: ConceptIndex, term: str, share: float = 0.0) -> Concept
 __all__ = [
     "CONCEPT_WEIGHT",
     "FILLER_WORDS",
+    "MAX_UNKNOWN_WORDS",
     "Concept",
     "ConceptIndex",
     "TermStream",

@@ -219,7 +219,7 @@ def build(
     tokens = intent.content_words(parsed.words)
     words = analyse(analysis, tokens)
     typed_tokens = [t for t in tokens if analysis.terms(t) is not None]
-    position = 0
+    position = tried = 0
     while position < len(words):
         span, group = 1, None
         for length in range(min(synonyms.longest, len(words) - position), 0, -1):
@@ -235,7 +235,12 @@ def build(
             resolved.update(typed_tokens[position : position + 2])
         elif group is not None:
             clause = _synonym_group(typed, synonyms.groups[group], wanted)
-        elif vocabulary is not None and not vocabulary.known(typed[0].joined):
+        elif (
+            vocabulary is not None
+            and tried < intent.MAX_UNKNOWN_WORDS
+            and not vocabulary.known(typed[0].joined)
+        ):
+            tried += 1
             clause = unknown_word(analysis, typed[0], vocabulary, wanted)
             if clause is not None:
                 resolved.add(typed_tokens[position])
@@ -275,7 +280,8 @@ def build(
 def correct_word(reader: object, word: str, known: set[str]) -> str | None:
     """Return a likelier spelling of one word from the index vocabulary, or None."""
     folded = fold(word)
-    if len(folded) < 4 or not folded.isalpha() or folded in known:
+    # Beyond 40 letters a near spelling is no typo, and the edit-distance walk costs seconds.
+    if not 4 <= len(folded) <= 40 or not folded.isalpha() or folded in known:
         return None
     if reader.doc_frequency("spell", folded):  # type: ignore[attr-defined]
         return None

@@ -14,6 +14,15 @@ objects, so every backend ranks by the same logic:
 - `cognates`: Dutch spellings of an English word (`transformative` -> transformatief, ...);
 - `Concept`, `concepts` and `compile_concepts`: a theme's label, description and curated synonyms
   as one concept a query may name in other words.
+
+How a backend applies them (Whoosh: `kb.search.query.build`, `expansion`, `ranking`): index the
+terms `TermStream` gives; for a query, keep `content_words`, make one clause per word or synonym
+group (`query.compile_synonyms`); a word the index lacks becomes its known `cognates`, else the
+phrase of its `split_on_vocabulary` parts; in a query of two words or more, a word for which
+`named_concept` (with the word's share of articles) gives a theme also matches the articles
+tagged with it (weight `CONCEPT_WEIGHT`); a document must hold `minimum_should_match` clauses,
+its score is the clauses' sum times `coordination`, plus the phrase of each of
+`adjacent_pairs` in title and summary.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from kb.models import (
     NewsItem,
     Region,
     Sector,
+    SlugRedirect,
     Source,
     SynonymGroup,
     Theme,
@@ -46,11 +47,13 @@ T = TypeVar("T")
 # What pages show to everyone: articles, taxonomy, and the network's news, meetings, calls
 # and reading lists (so the home page's blocks can be cached on the same counter).
 CONTENT_MODELS = (Article, Citation, ArticleLink, Kind, Theme, Advice, Sector, Region, Source,
-                  SynonymGroup, NewsItem, Event, Call, Collection, CollectionItem)  # fmt: skip
+                  SynonymGroup, SlugRedirect, NewsItem, Event, Call, Collection,
+                  CollectionItem)  # fmt: skip
 CONTENT_TABLES = frozenset(
     {"article", "article_theme", "article_advice", "article_sector", "article_region",
      "citation", "article_link", "kind", "theme", "advice", "sector", "region", "source",
-     "synonym_group", "news_item", "event", "call", "collection", "collection_item"}
+     "synonym_group", "slug_redirect", "news_item", "event", "call", "collection",
+     "collection_item"}
 )  # fmt: skip
 _BUMP = update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value + 1)
 _ENVIRON_KEY = "kb.change_counter"

@@ -199,7 +199,7 @@ def send_review_reminders_command() -> None:
 @kb_cli.command("purge-search-log")
 @click.option("--days", type=int, default=None, help="Keep this many days (default: config).")
 def purge_search_log_command(days: int | None) -> None:
-    """Delete anonymous search-log rows older than SEARCH_LOG_RETENTION_DAYS (default 180)."""
+    """Delete anonymous search-log rows older than SEARCH_LOG_RETENTION_DAYS (default 365)."""
     keep = days if days is not None else int(current_app.config["SEARCH_LOG_RETENTION_DAYS"])
     if keep < 0:
         click.echo("--days moet 0 of meer zijn.", err=True)

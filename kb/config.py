@@ -100,7 +100,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         # Development mailbox: when set, every e-mail is also written whole to this folder as .eml.
         "MAIL_DEV_DIR": "",
         # Days the anonymous search log keeps a row (AVG); `kb purge-search-log` deletes older.
-        "SEARCH_LOG_RETENTION_DAYS": 180,
+        "SEARCH_LOG_RETENTION_DAYS": 365,  # the 12 months
         "MAX_ATTACHMENTS_BYTES": 12 * 1024 * 1024,  # all attachments of one submission together
         # The pending area (attachments held while a form is open) is capped in bytes and age.
         "PENDING_UPLOADS_MAX_BYTES": 500 * 1024 * 1024,

@@ -133,9 +133,9 @@ def no_line_breaks(form: KBForm, field: StringField) -> None:
         raise ValidationError(f"Schrijf ‘{field.label.text}’ op één regel, zonder regeleinden.")
 
 
-def fill_choices(form: KBForm) -> KBForm:
-    """Load taxonomy choices into every picker the form has."""
-    for name, pairs in queries.taxonomy_choices().items():
+def fill_choices(form: KBForm, keep_retired: bool = False) -> KBForm:
+    """Load taxonomy choices into every picker the form has (editors' forms keep retired)."""
+    for name, pairs in queries.taxonomy_choices(keep_retired).items():
         if name in form._fields:
             form[name].choices = choices(pairs)
     return form

@@ -76,6 +76,8 @@ class Theme(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # Words a reader may use for this theme (the theme as a concept in search); not shown.
     terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Retired: no longer offered in the facets or the submission form; articles keep it.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Advice(db.Model):
@@ -91,6 +93,7 @@ class Sector(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(128))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Region(db.Model):
@@ -103,6 +106,7 @@ class Region(db.Model):
     municipalities: Mapped[list[str]] = mapped_column(JSON, default=list)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Source(db.Model):
@@ -120,11 +124,45 @@ class Source(db.Model):
 
 
 class SynonymGroup(db.Model):
-    """Terms search treats as the same; loaded from content/taxonomy/synonyms.yml."""
+    """Terms search treats as the same: from content/taxonomy/synonyms.yml or edited online."""
 
     __tablename__ = "synonym_group"
     id: Mapped[int] = mapped_column(primary_key=True)
     terms: Mapped[list[str]] = mapped_column(JSON)
+
+
+class SlugRedirect(db.Model):
+    """An old public slug of a theme, region or sector: its pages answer 301 to the new one."""
+
+    __tablename__ = "slug_redirect"
+    __table_args__ = (UniqueConstraint("kind", "old_slug", name="uq_slug_redirect_old"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # theme | region | sector
+    old_slug: Mapped[str] = mapped_column(String(64))
+    new_slug: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TaxonomyChange(db.Model):
+    """One online change to the taxonomy or the synonyms: who, when, the state before and after.
+
+    `undone_at` is set when the change was undone; the undo itself is a change of its own
+    (action "undo", `undo_of_id` pointing here).
+    """
+
+    __tablename__ = "taxonomy_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(16))  # theme | region | sector | advice | synonym
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undo_of_id: Mapped[int | None] = mapped_column(ForeignKey("taxonomy_change.id"))
+
+    user: Mapped[User | None] = relationship()
 
 
 # --- articles -------------------------------------------------------------------------------

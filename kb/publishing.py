@@ -20,6 +20,9 @@ import json
 import logging
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from kb import queries
 from kb.formatting import local_datetime
 from kb.models import (
@@ -82,6 +85,27 @@ def queue_for_index(article: Article) -> None:
         db.session.flush()
     op = "index" if article.status == "published" else "remove"
     db.session.add(IndexChange(article_id=article.id, op=op, created_at=utcnow()))
+
+
+def queue_articles(article_ids: list[int]) -> None:
+    """Log a change for these articles (their taxonomy labels or slugs changed)."""
+    if not article_ids:
+        return
+    for article in db.session.scalars(select(Article).where(Article.id.in_(article_ids))):
+        queue_for_index(article)
+
+
+def retag_themes(article_ids: list[int], add: Theme | None, remove: Theme | None) -> None:
+    """Give these articles theme `add` and take `remove` away (a merge or its undo); queue them."""
+    stmt = (select(Article).where(Article.id.in_(article_ids))
+            .options(selectinload(Article.themes)))  # fmt: skip
+    for article in db.session.scalars(stmt):
+        themes = [t for t in article.themes if t is not remove]
+        if add is not None and add not in themes:
+            themes.append(add)
+        article.themes = themes
+        article.checksum = article_checksum(article)
+        queue_for_index(article)
 
 
 def commit_and_index() -> None:

@@ -242,15 +242,33 @@ def _facet_labels() -> dict[str, dict[str, str]]:
     }
 
 
-def taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
-    """Return (value, label) pairs for every taxonomy picker of the forms."""
-    region_pairs = [(r.slug, r.name) for r in regions()]
+def retired() -> dict[str, frozenset[str]]:
+    """Return facet -> slugs of retired themes, regions and sectors (no longer offered)."""
+    return changes.cached("retired", _retired)
+
+
+def _retired() -> dict[str, frozenset[str]]:
+    lists = {"theme": themes(), "region": regions(), "sector": sectors()}
+    return {name: frozenset(r.slug for r in rows if r.retired) for name, rows in lists.items()}
+
+
+def taxonomy_choices(keep_retired: bool = False) -> dict[str, list[tuple[str, str]]]:
+    """Return (value, label) pairs for every taxonomy picker of the forms.
+
+    Retired rows are left out (the submission form) unless keep_retired (editors' forms,
+    where an article that has one must keep it).
+    """
+
+    def offered(rows: list[Row]) -> list[Row]:
+        return rows if keep_retired else [r for r in rows if not r.retired]
+
+    region_pairs = [(r.slug, r.name) for r in offered(regions())]
     return {
         "region": [("", "— kies een regio —"), *region_pairs],
         "regions": region_pairs,
-        "themes": [(t.slug, t.label) for t in themes()],
+        "themes": [(t.slug, t.label) for t in offered(themes())],
         "advice": [(str(a.number), f"Advies {a.number}: {a.label}") for a in advice_list()],
-        "sectors": [(s.slug, s.label) for s in sectors()],
+        "sectors": [(s.slug, s.label) for s in offered(sectors())],
         "kind": [(k.slug, k.label) for k in kinds()],
     }
 

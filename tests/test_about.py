@@ -75,10 +75,9 @@ def test_privacy_statement_states_the_configured_search_log_retention(app: Flask
         assert part in html, part
 
 
-def test_privacy_retention_defaults_to_180_days(tmp_path: Path) -> None:
+def test_privacy_retention_defaults_to_twelve_months(tmp_path: Path) -> None:
     app = make_app(tmp_path)
-    app.config.pop("SEARCH_LOG_RETENTION_DAYS", None)
-    assert '<span class="retention">180 dagen</span>' in _page(app, "/privacy")
+    assert '<span class="retention">365 dagen</span>' in _page(app, "/privacy")
 
 
 def test_contact_falls_back_to_the_sender_address(tmp_path: Path) -> None:

@@ -95,14 +95,14 @@ def test_search_answers_while_the_database_is_locked(app: Flask) -> None:
 def test_purge_search_log_keeps_the_retention_period(app: Flask) -> None:
     now = utcnow()
     with app.app_context():
-        for query, age in (("oud", 200), ("randgeval", 179), ("nieuw", 1)):
+        for query, age in (("oud", 400), ("randgeval", 364), ("nieuw", 1)):
             db.session.add(SearchLog(query=query, filters={}, result_count=1,
                                      created_at=now - timedelta(days=age)))  # fmt: skip
         db.session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["kb", "purge-search-log"])
     assert result.exit_code == 0, result.output
-    assert "1 regel(s) ouder dan 180 dagen" in result.output
+    assert "1 regel(s) ouder dan 365 dagen" in result.output
     assert _log_rows(app) == ["randgeval", "nieuw"]
     result = runner.invoke(args=["kb", "purge-search-log", "--days", "30"])
     assert result.exit_code == 0 and _log_rows(app) == ["nieuw"]

@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from kb import agenda, calls, collections
+from kb import agenda, calls, collections, taxonomy
 from kb.models import Article, ArticleRevision, Attachment, Submission, User, db
 from kb.publishing import edit_article
 from tests.support.accounts import PDF_BYTES, csrf, login, make_user, submit, valid_submission
@@ -51,6 +51,18 @@ ROUTES = [
     ("GET", "/redactie/leeslijsten/{collection}", "editor"),
     ("POST", "/redactie/leeslijsten/{collection}/items/{item}/omlaag", "editor"),
     ("POST", "/redactie/leeslijsten/{collection}/items/{item}/notitie", "editor"),
+    ("GET", "/redactie/taxonomie/", "editor"),
+    ("GET", "/redactie/taxonomie/{segment}/nieuw", "editor"),
+    ("GET", "/redactie/taxonomie/{segment}/{theme}", "editor"),
+    ("GET", "/redactie/taxonomie/advies/1", "editor"),
+    ("GET", "/redactie/taxonomie/regio/almere", "editor"),
+    ("POST", "/redactie/taxonomie/sector/vavo/uitfaseren", "editor"),
+    ("GET", "/redactie/taxonomie/synoniemen", "editor"),
+    ("GET", "/redactie/taxonomie/synoniemen/nieuw?term=oogo", "editor"),
+    ("GET", "/redactie/taxonomie/synoniemen/{synonym}", "editor"),
+    ("GET", "/redactie/taxonomie/synoniemen/voorbeeld?termen=a%0Ab", "editor"),
+    ("GET", "/redactie/taxonomie/geschiedenis", "editor"),
+    ("POST", "/redactie/taxonomie/geschiedenis/{change}/ongedaan", "editor"),
     ("GET", "/redactie/nieuws", "editor"),
     ("GET", "/redactie/nieuws/nieuw", "editor"),
     ("GET", "/redactie/nieuws/{news}", "editor"),
@@ -86,6 +98,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
         call = calls.save_call(None, {"title": "Oproep", "published": True})
         collection = collections.save_collection(None, {"title": "Lijst"})
         item = collections.add_item(collection, "oogo-test")
+        group = taxonomy.save_synonyms(None, ["rolcontrole", "rollencheck"], editor)
+        change = taxonomy.entries()[0]
         ids = {
             "event": event.id, "news": news.id, "call": call.id,
             "collection": collection.slug, "item": item.id, "article": article.id,
@@ -93,6 +107,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "attachment": db.session.scalar(select(Attachment.id)),
             "revision": db.session.scalar(select(ArticleRevision.id)),
             "slug": "oogo-test",
+            "segment": "thema", "theme": "monitoring", "synonym": group.id, "change": change.id,
             "target": target.id,
         }
     return {"app": app, "users": users, "ids": ids}

@@ -27,6 +27,7 @@ from kb.models import (
     Kind,
     Region,
     Sector,
+    SlugRedirect,
     Source,
     SynonymGroup,
     Theme,
@@ -82,9 +83,11 @@ def sync_taxonomy(taxonomy: Taxonomy) -> None:
         row.label, row.position = data["label"], position
         row.description = data.get("description", "")
         row.terms = [str(term) for term in data.get("terms") or []]
+        row.retired = bool(data.get("retired", False))
     for position, (slug, data) in enumerate(taxonomy.sectors.items()):
         row = _get_or_new(Sector, slug=slug)
         row.label, row.position = data["label"], position
+        row.retired = bool(data.get("retired", False))
     for slug, data in taxonomy.regions.items():
         row = _get_or_new(Region, slug=slug)
         row.name = data["name"]
@@ -92,6 +95,7 @@ def sync_taxonomy(taxonomy: Taxonomy) -> None:
         row.provinces = list(data.get("provinces") or [])
         row.municipalities = list(data.get("municipalities") or [])
         row.lat, row.lon = data.get("lat"), data.get("lon")
+        row.retired = bool(data.get("retired", False))
     for ident, data in taxonomy.sources.items():
         row = db.session.get(Source, ident) or Source(id=ident)
         row.title, row.publisher = data["title"], data["publisher"]
@@ -101,6 +105,9 @@ def sync_taxonomy(taxonomy: Taxonomy) -> None:
     db.session.execute(db.delete(SynonymGroup))
     for terms in taxonomy.synonyms:
         db.session.add(SynonymGroup(terms=terms))
+    for entry in taxonomy.redirects:
+        row = _get_or_new(SlugRedirect, kind=entry["kind"], old_slug=entry["from"])
+        row.new_slug = entry["to"]
     db.session.flush()
 
 

@@ -38,6 +38,8 @@ class Taxonomy:
     regions: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     synonyms: list[list[str]] = field(default_factory=list)
+    # Old slugs of renamed or merged themes, regions and sectors: {kind, from, to} (optional).
+    redirects: list[dict[str, str]] = field(default_factory=list)
 
 
 # Required keys per file, and the key that identifies an entry.
@@ -102,7 +104,33 @@ def load_taxonomy(directory: Path) -> tuple[Taxonomy, list[Problem]]:
                 )
                 continue
             taxonomy.synonyms.append([str(term) for term in group])
+    _load_redirects(directory / "redirects.yml", taxonomy, problems)
     return taxonomy, problems
+
+
+REDIRECT_KINDS = {"theme": "themes", "region": "regions", "sector": "sectors"}
+
+
+def _load_redirects(path: Path, taxonomy: Taxonomy, problems: list[Problem]) -> None:
+    """Read the optional redirects.yml: each old slug must point at a slug that exists."""
+    if not path.exists():
+        return
+    data = _read_yaml(path, problems) or []
+    if not isinstance(data, list):
+        problems.append(Problem(str(path), "-", "verwacht een lijst"))
+        return
+    for index, entry in enumerate(data):
+        where = f"[{index}]"
+        if not isinstance(entry, dict) or entry.get("kind") not in REDIRECT_KINDS:
+            problems.append(Problem(str(path), where, "kind: theme, region of sector"))
+            continue
+        old, new = str(entry.get("from") or ""), str(entry.get("to") or "")
+        if new not in getattr(taxonomy, REDIRECT_KINDS[entry["kind"]]):
+            problems.append(Problem(str(path), where, f"to: onbekende slug '{new}'"))
+        elif not old or old == new:
+            problems.append(Problem(str(path), where, "from: de oude slug ontbreekt"))
+        else:
+            taxonomy.redirects.append({"kind": entry["kind"], "from": old, "to": new})
 
 
 def _check_regions(path: Path, taxonomy: Taxonomy, problems: list[Problem]) -> None:

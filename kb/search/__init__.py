@@ -21,19 +21,21 @@ from kb.search.index import apply_changes as index_pending
 from kb.search.index import rebuild
 from kb.search.log import flush_search_log, log_search, purge_search_log, search_log_stats
 from kb.search.ranking import SearchResult
-from kb.search.related import known_terms
+from kb.search.related import also_searches, known_terms
 from kb.search.storage import IndexUnavailable
 
 # A read error inside the engine marks the index broken and raises IndexUnavailable (503).
 search = guarded(ranking.search)
 more_like_this = guarded(related.more_like_this)
 complete_titles = guarded(related.complete_titles)
+also_searches = guarded(also_searches)
 
 __all__ = [
     "FACETS",
     "IndexReport",
     "IndexUnavailable",
     "SearchResult",
+    "also_searches",
     "check_index",
     "complete_titles",
     "flush_search_log",

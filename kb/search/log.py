@@ -150,7 +150,7 @@ def log_search(
                   "result_count": total, "corrected": (corrected or None) and corrected[:500],
                   "search_key": search_key, "created_at": utcnow()}  # fmt: skip
         url = db.engine.url.render_as_string(hide_password=False)
-        retention = int(current_app.config.get("SEARCH_LOG_RETENTION_DAYS", 180))
+        retention = int(current_app.config["SEARCH_LOG_RETENTION_DAYS"])
         _writer.put(_Row(url, retention, values))
     except Exception:  # a broken log must not cost the reader the results
         log.warning("Zoekopdracht niet gelogd", exc_info=True)

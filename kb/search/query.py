@@ -4,7 +4,8 @@ The syntax is deliberately small and forgiving: a balanced pair of double quotes
 a leading minus excludes a word or phrase, everything else is plain words. Anything else
 (unbalanced quotes, brackets, a lone `*`, boolean words, 2,000 characters) is just text, so no
 input can raise. Synonym groups come from the database and are applied here, per query, so an
-editor's change to `synonyms.yml` needs no reindex.
+editor's change (online or in `synonyms.yml`) needs no reindex; `also_searched` tells an editor
+what a query adds, with the same matching.
 """
 
 from __future__ import annotations
@@ -85,25 +86,62 @@ class Synonyms:
     groups: tuple[tuple[tuple[WordTerms, ...], ...], ...]
     index: dict[tuple[str, ...], int]
     longest: int
+    # The terms as written, parallel to `groups` (for "zoekt nu ook op: ...").
+    written: tuple[tuple[str, ...], ...] = ()
 
 
 @lru_cache(maxsize=8)
 def compile_synonyms(analysis: DutchAnalysis, groups: tuple[tuple[str, ...], ...]) -> Synonyms:
     """Analyse every synonym term once; cached until the groups in the database change."""
     compiled: list[tuple[tuple[WordTerms, ...], ...]] = []
+    written: list[tuple[str, ...]] = []
     index: dict[tuple[str, ...], int] = {}
     longest = 1
     for number, group in enumerate(groups):
-        terms = []
+        terms, names = [], []
         for term in group:
             words = tuple(t for t in map(analysis.terms, TOKEN_RE.findall(term)) if t is not None)
             if not words:
                 continue
             terms.append(words)
+            names.append(term)
             index.setdefault(tuple(w.joined for w in words), number)
             longest = max(longest, len(words))
         compiled.append(tuple(terms))
-    return Synonyms(tuple(compiled), index, longest)
+        written.append(tuple(names))
+    return Synonyms(tuple(compiled), index, longest, tuple(written))
+
+
+def synonym_spans(
+    words: Sequence[WordTerms], synonyms: Synonyms
+) -> list[tuple[int, int, int | None]]:
+    """Split analysed words into (start, length, synonym group or None), longest match first."""
+    spans: list[tuple[int, int, int | None]] = []
+    position = 0
+    while position < len(words):
+        span, group = 1, None
+        for length in range(min(synonyms.longest, len(words) - position), 0, -1):
+            key = tuple(w.joined for w in words[position : position + length])
+            if key in synonyms.index:
+                span, group = length, synonyms.index[key]
+                break
+        spans.append((position, span, group))
+        position += span
+    return spans
+
+
+def also_searched(analysis: DutchAnalysis, text: str, synonyms: Synonyms) -> list[str]:
+    """Return the synonyms (as written) that a search for text adds to the typed words."""
+    words = analyse(analysis, parse(text).words)
+    found: list[str] = []
+    for start, span, group in synonym_spans(words, synonyms):
+        if group is None:
+            continue
+        typed = tuple(w.joined for w in words[start : start + span])
+        for terms, name in zip(synonyms.groups[group], synonyms.written[group], strict=True):
+            if tuple(w.joined for w in terms) != typed and name not in found:
+                found.append(name)
+    return found
 
 
 # --- building -------------------------------------------------------------------------------
@@ -219,19 +257,22 @@ def build(
     tokens = intent.content_words(parsed.words)
     words = analyse(analysis, tokens)
     typed_tokens = [t for t in tokens if analysis.terms(t) is not None]
-    position = tried = 0
-    while position < len(words):
-        span, group = 1, None
-        for length in range(min(synonyms.longest, len(words) - position), 0, -1):
-            key = tuple(w.joined for w in words[position : position + length])
-            if key in synonyms.index:
-                span, group = length, synonyms.index[key]
-                break
+    spans = synonym_spans(words, synonyms)
+    tried = taken = 0  # unknown words tried by the rules; words consumed so far
+    for index, (position, span, group) in enumerate(spans):
+        if position < taken:
+            continue  # the second word of a joined pair
+        taken = position + span
         typed = words[position : position + span]
         clause: wq.Query | None = None
-        joined = joined_pair(words, position, vocabulary, wanted) if group is None else None
+        plain_next = index + 1 < len(spans) and spans[index + 1][2] is None
+        joined = (
+            joined_pair(words, position, vocabulary, wanted)
+            if group is None and plain_next
+            else None
+        )
         if joined is not None:
-            span, clause = 2, joined
+            clause, taken = joined, position + 2
             resolved.update(typed_tokens[position : position + 2])
         elif group is not None:
             clause = _synonym_group(typed, synonyms.groups[group], wanted)
@@ -249,7 +290,6 @@ def build(
         # A single word is taken as typed; a sentence may name a theme in other words.
         concept = concept_clause(vocabulary, typed) if len(words) > 1 else None
         clauses.append(clause if concept is None else Or([clause, concept]))
-        position += span
     required: list[wq.Query] = []
     for phrase_tokens in parsed.phrases:
         phrase_words = analyse(analysis, phrase_tokens)

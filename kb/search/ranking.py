@@ -80,7 +80,11 @@ def _concepts(
 def vocabulary(state: ReaderState) -> Vocabulary:
     """Return what this searcher's index knows (term lookups cached per searcher) and the
     taxonomy's concepts (cached per process until the taxonomy changes)."""
-    theme_rows = tuple((t.slug, t.label, (t.description or "", *(t.terms or ()))) for t in themes())
+    theme_rows = tuple(  # a retired theme is no longer offered, so no concept either
+        (t.slug, t.label, (t.description or "", *(t.terms or ())))
+        for t in themes()
+        if not getattr(t, "retired", False)
+    )
     concepts = _concepts(state.analysis, theme_rows, synonym_groups())
     cached = state.caches.get("vocabulary")
     if cached is None or cached.concepts is not concepts:

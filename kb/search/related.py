@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from whoosh import query as wq
 
-from kb.queries import catalogue
+from kb.queries import catalogue, synonym_groups
 from kb.search.analysis import fold
 from kb.search.bits import facet_bits
 from kb.search.index import reader
-from kb.search.query import parse
+from kb.search.query import also_searched, compile_synonyms, parse
 
 
 def more_like_this(article_id: int, exclude: set[int], limit: int = 4) -> list[int]:
@@ -95,3 +96,19 @@ def known_terms(typed: str, limit: int) -> list[str]:
             if len(found) == limit:
                 break
     return found
+
+
+def also_searches(text: str, groups: Sequence[Sequence[str]] | None = None) -> list[str]:
+    """Return the terms a search for text also searches on, with these synonym groups.
+
+    Without groups: the groups in use now. With groups (a proposal not yet saved): the same
+    expansion code the search runs, so an editor's preview shows exactly what will happen.
+    """
+    state = reader()
+    if groups is None:
+        synonyms = compile_synonyms(state.analysis, synonym_groups())
+    else:
+        # Not through the cache: previews must not push the live groups out of it.
+        proposal = tuple(tuple(str(t) for t in group) for group in groups)
+        synonyms = compile_synonyms.__wrapped__(state.analysis, proposal)
+    return also_searched(state.analysis, text, synonyms)

@@ -31,13 +31,15 @@ from kb.views import (
     review_link,
     search,
     submit,
+    taxonomy_editor,
 )
 
 BLUEPRINTS = (
     public, api, search, auth, submit, curation, editor, admin, feeds, open_data, coverage,
     follows, agenda, agenda_editor, clicks, analytics,
     calls, calls_editor, freshness, review_link, collections, collections_editor, about,
-)
+    taxonomy_editor,
+)  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,6 @@ bp = Blueprint("about", __name__)
 
 # The day the accessibility statement was last reviewed; change it with the statement.
 ACCESSIBILITY_REVIEWED = date(2026, 12, 3)
-SEARCH_LOG_RETENTION_DEFAULT = 180
 
 
 def contact_email() -> str:
@@ -42,7 +41,7 @@ def privacy():
     config = current_app.config
     return render_template(
         "about/privacy.html",
-        search_log_days=int(config.get("SEARCH_LOG_RETENTION_DAYS", SEARCH_LOG_RETENTION_DEFAULT)),
+        search_log_days=int(config["SEARCH_LOG_RETENTION_DAYS"]),
         anonymous_submissions=bool(config["ANONYMOUS_SUBMISSIONS"]),
     )
 

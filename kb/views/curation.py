@@ -68,7 +68,8 @@ def _review_page(
     submission: Submission, form: submissions.EditorSubmissionForm | None = None, **forms
 ):
     form = form or fill_choices(
-        submissions.EditorSubmissionForm(formdata=None, data=submissions.initial_data(submission))
+        submissions.EditorSubmissionForm(formdata=None, data=submissions.initial_data(submission)),
+        keep_retired=True,
     )
     sections, removed = submissions.rendered_sections(lambda name: getattr(submission, name))
     return render_template(
@@ -103,7 +104,7 @@ def review(submission_id: int):
 def save(submission_id: int):
     """Save an editor's changes to the fields and taxonomy."""
     submission = _load(submission_id)
-    form = fill_choices(submissions.EditorSubmissionForm())
+    form = fill_choices(submissions.EditorSubmissionForm(), keep_retired=True)
     if not form.validate_on_submit():
         flash("Niet opgeslagen: verbeter de velden met een melding.", "error")
         return _review_page(submission, form), 200

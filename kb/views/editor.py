@@ -45,7 +45,7 @@ def _form_data(article: Article) -> dict:
 def edit(slug: str):
     """Edit every field of an article; the previous state is kept as a revision."""
     article = _article(slug)
-    form = fill_choices(ArticleEditForm(data=_form_data(article)))
+    form = fill_choices(ArticleEditForm(data=_form_data(article)), keep_retired=True)
     if form.validate_on_submit():
         state = {name: form[name].data for name in
                  ("title", "kind", "summary", "body_md", "reference_date", "themes", "advice",

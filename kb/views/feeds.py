@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request, url_for
 
-from kb import feeds, queries
+from kb import feeds, queries, taxonomy
 from kb.models import Advice, Kind, Region, Theme, db
 
 bp = Blueprint("feeds", __name__)
@@ -32,8 +32,10 @@ def everything():
 
 @bp.get("/thema/<slug>/feed")
 def theme(slug: str):
-    """Feed of one theme."""
-    row = queries.by_slug(Theme, slug) or abort(404)
+    """Feed of one theme (an old slug answers 301 to the new one)."""
+    row = queries.by_slug(Theme, slug)
+    if row is None:
+        return taxonomy.moved("theme", slug, "feeds.theme")
     return _feed(f"Thema {row.label}", url_for("public.theme", slug=slug), {"theme": [slug]})
 
 
@@ -47,8 +49,10 @@ def advice(number: int):
 
 @bp.get("/regio/<slug>/feed")
 def region(slug: str):
-    """Feed of one region."""
-    row = queries.by_slug(Region, slug) or abort(404)
+    """Feed of one region (an old slug answers 301 to the new one)."""
+    row = queries.by_slug(Region, slug)
+    if row is None:
+        return taxonomy.moved("region", slug, "feeds.region")
     return _feed(f"Regio {row.name}", url_for("public.region", slug=slug), {"region": [slug]})
 
 

@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from kb import changes, queries, search
+from kb import changes, queries, search, taxonomy
 from kb.models import Kind, Region, Theme, db
 from kb.security import query_int
 
@@ -86,8 +86,10 @@ def _browse(title: str, filters: dict[str, list[str]], intro: str = "", **extra)
 
 @bp.get("/thema/<slug>")
 def theme(slug: str):
-    """List the articles with one theme."""
-    row = queries.taxonomy_row(Theme, slug) or abort(404)
+    """List the articles with one theme (an old slug answers 301 to the new one)."""
+    row = queries.taxonomy_row(Theme, slug)
+    if row is None:
+        return taxonomy.moved("theme", slug, "public.theme")
     return _browse(row.label, {"theme": [slug]}, row.description, search_filter=("theme", slug))
 
 
@@ -105,8 +107,10 @@ def advice(number: int):
 
 @bp.get("/regio/<slug>")
 def region(slug: str):
-    """List the articles of one region, with its portrait first."""
-    row = queries.taxonomy_row(Region, slug) or abort(404)
+    """List the articles of one region, with its portrait first (old slugs answer 301)."""
+    row = queries.taxonomy_row(Region, slug)
+    if row is None:
+        return taxonomy.moved("region", slug, "public.region")
     return _browse(
         row.name,
         {"region": [slug]},

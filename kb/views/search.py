@@ -123,6 +123,7 @@ def search_page():
     search = parse_request(config["PER_PAGE"], config["SEARCH_MAX_PER_PAGE"])
     result, articles = run(search)
     labels = queries.facet_labels()
+    retired = queries.retired()  # retired values are offered only when already chosen
     facets = [
         {
             "name": name,
@@ -131,7 +132,8 @@ def search_page():
                 {"value": value, "label": label, "count": result.facets[name].get(value, 0),
                  "checked": value in search.filters.get(name, [])}
                 for value, label in labels[name].items()
-                if result.facets[name].get(value) or value in search.filters.get(name, [])
+                if value in search.filters.get(name, [])
+                or (result.facets[name].get(value) and value not in retired.get(name, ()))
             ],
         }
         for name in FACETS

@@ -1,7 +1,7 @@
 """theme terms: the words readers use for a theme, so search can treat it as a concept
 
 Revision ID: ranking_theme_terms
-Revises: c3_index_change_log
+Revises: taxonomy_online
 Create Date: 2026-12-03 13:55:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ranking_theme_terms'
-down_revision = 'c3_index_change_log'
+down_revision = 'taxonomy_online'
 branch_labels = None
 depends_on = None
 

@@ -166,6 +166,18 @@ NETWORK_PAGES = [
     PageState("editor-event-new", "editor", visit("/redactie/bijeenkomsten/nieuw")),
 ]
 
+# The taxonomy online: vocabularies, one theme and region, synonyms with a preview, history.
+TAXONOMY_PAGES = [
+    PageState("editor-taxonomy", "editor", visit("/redactie/taxonomie/")),
+    PageState("editor-taxonomy-theme", "editor",
+              visit("/redactie/taxonomie/thema/interprofessioneel-samenwerken")),
+    PageState("editor-taxonomy-region", "editor", visit("/redactie/taxonomie/regio/almere")),
+    PageState("editor-synonyms", "editor", visit("/redactie/taxonomie/synoniemen")),
+    PageState("editor-synonym-new", "editor",
+              visit("/redactie/taxonomie/synoniemen/nieuw?term=OOGO")),
+    PageState("editor-taxonomy-history", "editor", visit("/redactie/taxonomie/geschiedenis")),
+]  # fmt: skip
+
 PAGE_STATES = [
     PageState("home", "anonymous", visit("/")),
     PageState("search-results", "anonymous", visit("/zoeken?q=samenwerken", shows=RESULTS)),
@@ -203,6 +215,7 @@ PAGE_STATES = [
     PageState("admin-users", "admin", visit("/beheer/")),
     *STATEMENT_PAGES,
     *NETWORK_PAGES,
+    *TAXONOMY_PAGES,
 ]
 
 # States whose reaching stores something: they run on a server of their own, so the pages that

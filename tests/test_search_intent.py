@@ -104,6 +104,8 @@ def test_coordinated_compound_is_indexed_expanded(api, query: str) -> None:
 def test_concept_expansion_finds_a_theme_named_in_other_words(api) -> None:
     # "betaalt" is a curated term of the theme Financiering; the article never says it.
     assert "geld-test" in slugs(api("wie betaalt de begeleiding"))
+    # A theme alone is no match: the article must hold one of the words as typed.
+    assert "geld-test" not in slugs(api("betaalt bekostigen"))
     # A single word is taken as typed: no concept, so no article without it.
     assert "geld-test" not in slugs(api("betaalt"))
 

@@ -20,6 +20,12 @@ PHRASE_BONUS = 1.0  # neighbouring words as a phrase in a title or summary add t
 COGNATE_WEIGHT = 0.9  # a Dutch spelling of the English word typed
 
 
+class ConstantPhrase(wq.Phrase):
+    """A phrase scored as a constant on the documents that hold it (the phrase bonus, a theme's
+    label as a concept): ranking takes its documents from the cached bit set and never reads
+    positions or scores its words again."""
+
+
 @dataclass
 class Vocabulary:
     """What the index knows, for the rules that apply to words it does not (compounds split on
@@ -110,7 +116,7 @@ def concept_clause(vocabulary: Vocabulary | None, typed: Sequence[WordTerms]) ->
             boost = FIELD_BOOSTS["labels"] * intent.CONCEPT_WEIGHT
             if len(label) == 1:
                 return wq.Term("labels", label[0], boost=boost)
-            return wq.Phrase("labels", list(label), boost=boost)
+            return ConstantPhrase("labels", list(label), boost=boost)
     return None
 
 
@@ -125,5 +131,5 @@ def bonus_phrases(analysis: DutchAnalysis, tokens: Sequence[str]) -> list[wq.Que
             continue
         sequence = [*(a.leaves or (a.joined,)), *(b.leaves or (b.joined,))]
         for name in ("title", "summary"):
-            bonus.append(wq.Phrase(name, sequence, boost=FIELD_BOOSTS[name] * PHRASE_BONUS))
+            bonus.append(ConstantPhrase(name, sequence, boost=FIELD_BOOSTS[name] * PHRASE_BONUS))
     return bonus

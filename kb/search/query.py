@@ -169,6 +169,9 @@ class BuiltQuery:
     minimum: int = 0
     bonus: list[wq.Query] = field(default_factory=list)
     resolved: frozenset[str] = frozenset()  # typed words the index knew only by a rule
+    # With a concept: the clauses as typed, of which a document must hold one (a theme alone,
+    # without any word of the query, is no match).
+    literal: list[wq.Query] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
@@ -259,6 +262,8 @@ def build(
     typed_tokens = [t for t in tokens if analysis.terms(t) is not None]
     spans = synonym_spans(words, synonyms)
     tried = taken = 0  # unknown words tried by the rules; words consumed so far
+    literal: list[wq.Query] = []
+    concepts_used = False
     for index, (position, span, group) in enumerate(spans):
         if position < taken:
             continue  # the second word of a joined pair
@@ -290,6 +295,8 @@ def build(
         # A single word is taken as typed; a sentence may name a theme in other words.
         concept = concept_clause(vocabulary, typed) if len(words) > 1 else None
         clauses.append(clause if concept is None else Or([clause, concept]))
+        literal.append(clause)
+        concepts_used = concepts_used or concept is not None
     required: list[wq.Query] = []
     for phrase_tokens in parsed.phrases:
         phrase_words = analyse(analysis, phrase_tokens)
@@ -311,7 +318,8 @@ def build(
     exclusion = Or(excluded) if excluded else None
     bonus = bonus_phrases(analysis, parsed.words) if len(words) > 1 else []
     return BuiltQuery(positive, exclusion, frozenset(wanted), len(everything), clauses, required,
-                      minimum, bonus, frozenset(resolved))  # fmt: skip
+                      minimum, bonus, frozenset(resolved),
+                      literal if concepts_used else [])  # fmt: skip
 
 
 # --- spelling -------------------------------------------------------------------------------

@@ -10,13 +10,12 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 from whoosh import query as wq
 
-from kb.queries import FACETS, synonym_groups, themes
+from kb.queries import FACETS, Catalogue, catalogue, synonym_groups
 from kb.search import intent
 from kb.search.analysis import DutchAnalysis, WordTerms, snippet
 from kb.search.bits import (
@@ -42,7 +41,7 @@ from kb.search.query import (
     corrected_text,
     parse,
 )
-from kb.search.scoring import Coordinated, PhraseScore, for_scoring
+from kb.search.scoring import Coordinated, PhraseScore, bonus_score, for_scoring
 
 __all__ = ["PhraseScore", "SearchResult", "for_scoring", "search", "vocabulary"]
 
@@ -63,29 +62,36 @@ class SearchResult:
     unfiltered_total: int | None = None  # on zero results with filters: the count without them
 
 
-def _synonyms(state: ReaderState) -> Synonyms:
+def _synonyms(state: ReaderState, groups: tuple[tuple[str, ...], ...] | None = None) -> Synonyms:
     # The groups are cached per process on the change counter: no query per search.
-    return compile_synonyms(state.analysis, synonym_groups())
+    return compile_synonyms(state.analysis, synonym_groups() if groups is None else groups)
 
 
-@lru_cache(maxsize=8)
-def _concepts(
-    analysis: DutchAnalysis,
-    theme_rows: tuple[tuple[str, str, tuple[str, ...]], ...],
-    groups: tuple[tuple[str, ...], ...],
-) -> intent.ConceptIndex:
-    return intent.compile_concepts(analysis, intent.concepts(theme_rows, groups))
+_concept_memo: dict[int, tuple[object, DutchAnalysis, intent.ConceptIndex]] = {}
 
 
-def vocabulary(state: ReaderState) -> Vocabulary:
+def _concepts(analysis: DutchAnalysis, taxonomy: Catalogue) -> intent.ConceptIndex:
+    """The taxonomy's concepts for this analysis, compiled once per catalogue (which changes
+    with the change counter) instead of hashing the taxonomy on every search."""
+    memo = _concept_memo.get(id(analysis))
+    if memo is not None and memo[0] is taxonomy and memo[1] is analysis:
+        return memo[2]
+    theme_rows = [  # a retired theme is no longer offered, so no concept either
+        (t.slug, t.label, (t.description or "", *(getattr(t, "terms", None) or ())))
+        for t in taxonomy.themes
+        if not getattr(t, "retired", False)
+    ]
+    index = intent.compile_concepts(analysis, intent.concepts(theme_rows, taxonomy.synonyms))
+    if len(_concept_memo) > 8:
+        _concept_memo.clear()
+    _concept_memo[id(analysis)] = (taxonomy, analysis, index)
+    return index
+
+
+def vocabulary(state: ReaderState, taxonomy: Catalogue | None = None) -> Vocabulary:
     """Return what this searcher's index knows (term lookups cached per searcher) and the
     taxonomy's concepts (cached per process until the taxonomy changes)."""
-    theme_rows = tuple(  # a retired theme is no longer offered, so no concept either
-        (t.slug, t.label, (t.description or "", *(t.terms or ())))
-        for t in themes()
-        if not getattr(t, "retired", False)
-    )
-    concepts = _concepts(state.analysis, theme_rows, synonym_groups())
+    concepts = _concepts(state.analysis, taxonomy or catalogue())
     cached = state.caches.get("vocabulary")
     if cached is None or cached.concepts is not concepts:
         r = state.searcher.reader()
@@ -127,8 +133,9 @@ def search(
     state = reader()
     filters = {k: [str(v) for v in vs] for k, vs in (filters or {}).items() if k in FACETS and vs}
     parsed = parse(text)
-    synonyms = _synonyms(state)
-    known = vocabulary(state)
+    taxonomy = catalogue()  # one read of the change counter (none more within a request)
+    synonyms = _synonyms(state, taxonomy.synonyms)
+    known = vocabulary(state, taxonomy)
     built = build(state.analysis, parsed, synonyms, vocabulary=known)
     result, hits = _run(state, built, filters, facets)
     # A word a rule resolved (a split compound, a cognate) is no typo, unless nothing was found.
@@ -175,6 +182,8 @@ def _run(
         matched &= live
     else:
         matched = match_bits(state, built.query, size) & live
+    if built.literal:
+        matched &= union(match_bits(state, clause, size) for clause in built.literal)
     positive = matched
     if built.excluded is not None:
         matched &= ~match_bits(state, built.excluded, size)
@@ -194,7 +203,7 @@ def _run(
     for mask in selected.values():
         hits &= mask
     # With a minimum below all words, the scoring query (any word) matches more than the hits.
-    narrowed = hits != positive or built.partial
+    narrowed = hits != positive or built.partial or bool(built.literal)
     result = SearchResult(ids=[], total=hits.bit_count(), facets=facets)
     if built.partial:
         # Truthful: "not every word" only when no hit holds every word.
@@ -227,7 +236,7 @@ def _rank(
     wanted = page * per_page
     searcher = state.searcher
     if sort == "relevance" and not isinstance(built.query, wq.Every):
-        scoring = for_scoring(state, _scoring_query(state, built, hits))
+        scoring = _scoring_query(state, built, hits)
         if hits.narrowed and result.total <= SCORE_DIRECTLY:
             # Few hits left after filters: score just those (skip_to jumps over the rest).
             found = heapq.nlargest(wanted + per_page, _score_docs(searcher, scoring, hits))
@@ -275,8 +284,10 @@ def _scoring_query(state: ReaderState, built: BuiltQuery, hits: Hits) -> wq.Quer
             core = wq.And([*built.required, core])
     else:
         core = built.query
-    if built.bonus:
-        return wq.AndMaybe(core, Or(built.bonus))
+    core = for_scoring(state, core)
+    bonus = [b for b in (bonus_score(state, q, hits.bits) for q in built.bonus) if b is not None]
+    if bonus:
+        return wq.AndMaybe(core, bonus[0] if len(bonus) == 1 else Or(bonus))
     return core
 
 

@@ -1,4 +1,5 @@
-"""Scoring pieces whoosh lacks: a coordination factor, and phrases scored from cached bit sets.
+"""Scoring pieces whoosh lacks: a coordination factor, phrases scored from cached bit sets, and
+the phrase bonus as a constant score on the documents that hold the phrase.
 
 Both wrap whoosh matchers and keep block qualities valid upper bounds, so top-k searches still
 skip posting blocks that cannot reach the page.
@@ -10,10 +11,11 @@ from bisect import bisect_left
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.matching import NullMatcher, WrappingMatcher
+from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
 
 from kb.search import intent
 from kb.search.bits import from_bits, phrase_bits, segment_offsets
+from kb.search.expansion import ConstantPhrase
 from kb.search.index import ReaderState
 
 # --- coordination ---------------------------------------------------------------------------
@@ -190,7 +192,119 @@ class _OnDocs(WrappingMatcher):
 def for_scoring(state: ReaderState, query: wq.Query) -> wq.Query:
     """Return the query with every phrase replaced by its PhraseScore (same ranking, no
     second pass over positions)."""
+    if isinstance(query, ConstantPhrase):
+        return bonus_score(state, query, -1) or wq.NullQuery
     if isinstance(query, wq.Phrase):
         size = state.searcher.reader().doc_count_all()
         return PhraseScore(query, phrase_bits(state, query, size), segment_offsets(state))
     return query.apply(lambda sub: for_scoring(state, sub))
+
+
+# --- the phrase bonus ---------------------------------------------------------------------------
+
+
+class BonusScore(wq.Query):
+    """The phrase bonus: a constant score (the phrase's words' idf, times the field's boost) on
+    the documents that hold the phrase, taken from its cached bit set. No term matcher runs, so
+    the bonus costs a list walk, not a second scoring of the words."""
+
+    def __init__(self, bits: int, weight: float, offsets: dict[int, int]) -> None:
+        self.bits = bits
+        self.weight = weight
+        self.offsets = offsets
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BonusScore) and (self.bits, self.weight) == (
+            other.bits,
+            other.weight,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.bits, self.weight))
+
+    def __repr__(self) -> str:
+        return f"BonusScore({self.bits.bit_count()} docs, {self.weight:.2f})"
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return self.bits.bit_count()
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        offset = self.offsets.get(id(searcher.reader()), 0)
+        local = (self.bits >> offset) & ((1 << searcher.doc_count_all()) - 1)
+        if not local:
+            return NullMatcher()
+        return _ConstantDocs(from_bits(local), self.weight)
+
+
+def bonus_score(state: ReaderState, phrase: wq.Phrase, hits: int) -> BonusScore | None:
+    """Return the bonus of a phrase among the hits, or None when no hit holds it."""
+    size = state.searcher.reader().doc_count_all()
+    bits = phrase_bits(state, phrase, size) & hits
+    if not bits:
+        return None
+    searcher = state.searcher
+    weight = phrase.boost * sum(searcher.idf(phrase.fieldname, w) for w in phrase.words)
+    return BonusScore(bits, weight, segment_offsets(state))
+
+
+class _ConstantDocs(Matcher):
+    """The given documents (ascending), each with the same score; its block quality is that
+    score, so top-k skipping keeps working around it."""
+
+    def __init__(self, docs: list[int], weight: float, at: int = 0) -> None:
+        self.docs = docs
+        self.weight_value = weight
+        self.at = at
+
+    def copy(self) -> _ConstantDocs:
+        return _ConstantDocs(self.docs, self.weight_value, self.at)
+
+    def replace(self, minquality: float = 0) -> Any:
+        if not self.is_active() or (minquality and self.weight_value <= minquality):
+            return NullMatcher()
+        return self
+
+    def is_active(self) -> bool:
+        return self.at < len(self.docs)
+
+    def id(self) -> int:
+        return self.docs[self.at]
+
+    def all_ids(self) -> Any:
+        return iter(self.docs[self.at :])
+
+    def reset(self) -> None:
+        self.at = 0
+
+    def next(self) -> bool:
+        self.at += 1
+        return False
+
+    def skip_to(self, docnum: int) -> bool:
+        if self.is_active() and docnum > self.docs[self.at]:
+            self.at = bisect_left(self.docs, docnum, self.at)
+        return False
+
+    def supports(self, astype: str) -> bool:
+        return False
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def max_quality(self) -> float:
+        return self.weight_value
+
+    def block_quality(self) -> float:
+        return self.weight_value
+
+    def skip_to_quality(self, minquality: float) -> int:
+        if self.is_active() and self.weight_value <= minquality:
+            self.at = len(self.docs)
+            return 1
+        return 0
+
+    def weight(self) -> float:
+        return self.weight_value
+
+    def score(self) -> float:
+        return self.weight_value

@@ -74,6 +74,8 @@ class Theme(db.Model):
     label: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Words a reader may use for this theme (the theme as a concept in search); not shown.
+    terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Retired: no longer offered in the facets or the submission form; articles keep it.
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -111,6 +111,7 @@ TAXONOMY = (
     TaxonomyFile("themes", Theme, Theme.position, (
         Field("slug", _attr("slug")), Field("label", _attr("label")),
         Field("description", _attr("description"), _empty),
+        Field("terms", _attr("terms", flow=True), _empty),
         Field("retired", _attr("retired"), _not_set),
     ), "Thema's: one to five per article."),
     TaxonomyFile("sectors", Sector, Sector.position, (

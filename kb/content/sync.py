@@ -99,6 +99,7 @@ def sync_taxonomy(taxonomy: Taxonomy) -> None:
         row = _get_or_new(Theme, slug=slug)
         row.label, row.position = data["label"], position
         row.description = data.get("description", "")
+        row.terms = [str(term) for term in data.get("terms") or []]
         row.retired = bool(data.get("retired", False))
     for position, (slug, data) in enumerate(taxonomy.sectors.items()):
         row = _get_or_new(Sector, slug=slug)

@@ -6,7 +6,10 @@ engine: "whoosh" (the default, an index on disk beside each instance) or "postgr
 documents in the database, written in the article's own transaction). Both run the same query
 building and analysis, so they find and rank alike.
 
-Whoosh modules: `analysis` (Dutch text), `query` (query syntax and synonyms), `documents`
+Whoosh modules: `analysis` (Dutch text), `intent` (engine-neutral query rules: fillers,
+minimum-should-match, coordination, compound splitting, cognates, concepts), `expansion`,
+`fields` and `scoring` (those rules as whoosh clauses and matchers), `query` (query syntax and
+synonyms), `documents`
 (schema and index documents), `storage` (generations on disk), `index` (readers, writing after
 commit, rebuilds, recovery), `bits` (match and facet bit sets), `ranking` (a search), `related`
 ("Meer zoals dit", completion), `changes` (the change log each index follows by its own cursor),

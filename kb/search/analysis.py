@@ -26,7 +26,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,7 +35,8 @@ from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.lang import stemmer_for_language
 from whoosh.lang.stopwords import stoplists
 
-WORD_PATTERN = r"\d+[+\-](?![\w+\-])|\w+(?:['’\-‐–]\w+)*"
+# A word may end in a hyphen: the dangling first part of "zorg- en adviesteam".
+WORD_PATTERN = r"\d+[+\-](?![\w+\-])|\w+(?:['’\-‐–]\w+)*[\-‐–]?"
 TOKEN_RE = re.compile(WORD_PATTERN)
 _JOINERS = re.compile(r"['’\-‐–]")
 
@@ -170,12 +171,17 @@ class DutchAnalysis:
     def _known(self, word: str) -> bool:
         return len(word) >= 3 and (word in self.lexicon or stem(word) in self.lexicon)
 
+    def known(self, word: str) -> bool:
+        """Tell whether a folded word is in the compound lexicon (as itself or its stem)."""
+        return self._known(word)
+
     def split(self, word: str) -> tuple[str, ...] | None:
         """Split a compound into known parts (`zorgarrangement` -> zorg, arrangement), or None."""
         if word in self._split_cache:
             return self._split_cache[word]
         result = None
-        if len(word) >= 8 and not word.isdigit():
+        # Beyond 64 letters a token is no compound but noise, and splitting it costs O(n²).
+        if 8 <= len(word) <= 64 and not word.isdigit():
             # Longest known modifier first ("onderwijs|zorgarrangement", never "onder|wijs...");
             # both sides are split as far as they go, so every spelling yields the same parts.
             for cut in range(len(word) - 4, 3, -1):
@@ -262,14 +268,90 @@ def _plain_excerpt(text: str, width: int) -> Markup:
 # --- whoosh glue ----------------------------------------------------------------------------
 
 
-class DutchFilter(Filter):
-    """Whoosh filter: each token becomes its joined term, its compound parts and their spans.
+LINKS = ("", "s", "en", "e")  # Dutch linking morphemes between the parts of a compound
+CONJUNCTIONS = frozenset({"en", "of"})
+_DANGLING = ("-", "‐", "–")
 
-    Parts get consecutive positions so a quoted phrase can match inside a compound; the joined
-    form and each span share the position of their first part. Two neighbouring words that
-    together form a compound of known parts (`onderwijs zorgarrangement`) are also indexed
-    joined, so the query `onderwijszorgarrangement` is one term lookup, not a costly AND.
+
+def coordinated_head(final: str, known: Callable[[str], bool]) -> str | None:
+    """Return the head the parts of a coordinated compound share, from its final word.
+
+    "zorg- en adviesteam": the final word minus its longest known modifier (advies) leaves the
+    head (team); "straat-, thuis- en schoolcultuur" -> cultuur. None when nothing is left.
     """
+    for cut in range(len(final) - 4, 2, -1):
+        modifier, rest = final[:cut], final[cut:]
+        if not known(modifier):
+            continue
+        for link in LINKS:
+            if rest.startswith(link) and len(rest) - len(link) >= 4:
+                return rest[len(link) :]
+    return None
+
+
+class TermStream:
+    """Raw tokens in text order -> (position, term) pairs: what the index holds for a text.
+
+    Engine-neutral (the whoosh filter below and any other backend feed it the same tokens):
+    each token gives its joined term, its compound parts and their spans; parts get
+    consecutive positions so a phrase can match inside a compound; two neighbouring words that
+    form a compound of known parts are also given joined (`onderwijs zorgarrangement`); and the
+    dangling parts of a coordinated compound get the shared head ("zorg- en adviesteam" also
+    gives zorgteam, at the position of adviesteam), so the whole and the expanded forms meet.
+    """
+
+    def __init__(self, analysis: DutchAnalysis) -> None:
+        self.analysis = analysis
+        self.pos = 0
+        self.previous: WordTerms | None = None
+        self.previous_pos = 0
+        self.dangling: list[str] = []
+        self.conjunction = False
+
+    def feed(self, raw: str) -> list[tuple[int, str]]:
+        """Return the (position, term) pairs of the next token."""
+        terms = self.analysis.terms(raw)
+        if terms is None:
+            self.previous = None
+            if self.dangling and fold(raw) in CONJUNCTIONS:
+                self.conjunction = True
+            else:
+                self.dangling, self.conjunction = [], False
+            return []
+        out: list[tuple[int, str]] = []
+        base = self.pos
+        previous = self.previous
+        if (
+            previous is not None
+            and previous.joinable
+            and terms.joinable
+            and not terms.surface.isdigit()
+            and len(previous.surface) + len(terms.surface) >= 8
+        ):
+            out.append((self.previous_pos, stem(previous.surface + terms.surface)))
+        out.append((base, terms.joined))
+        out.extend((base + offset, leaf) for offset, leaf in enumerate(terms.leaves))
+        out.extend((base + offset, span) for offset, span in terms.spans)
+        dangles = raw.endswith(_DANGLING) and terms.surface.isalpha()
+        if self.dangling and self.conjunction and not dangles:
+            head = coordinated_head(terms.surface, self.analysis.known)
+            if head:
+                out.extend((base, stem(part + head)) for part in self.dangling)
+            self.dangling = []
+        elif not dangles:
+            self.dangling = []
+        if dangles:
+            if self.conjunction:
+                self.dangling = []
+            self.dangling.append(terms.surface)
+        self.conjunction = False
+        self.pos = base + max(1, len(terms.leaves))
+        self.previous, self.previous_pos = terms, base
+        return out
+
+
+class DutchFilter(Filter):
+    """Whoosh filter: each token becomes the terms `TermStream` gives, at its positions."""
 
     is_morph = True
 
@@ -281,39 +363,12 @@ class DutchFilter(Filter):
 
     def __call__(self, tokens: Iterator) -> Iterator:
         """Yield the terms of every token, renumbering positions."""
-        pos = 0
-        terms_of = self.analysis.terms
-        previous: WordTerms | None = None
-        previous_pos = 0
+        stream = TermStream(self.analysis)
         for token in tokens:
-            terms = terms_of(token.text)
-            if terms is None:
-                previous = None
-                continue
-            base = pos
-            if (
-                previous is not None
-                and previous.joinable
-                and terms.joinable
-                and not terms.surface.isdigit()
-                and len(previous.surface) + len(terms.surface) >= 8
-            ):
-                token.pos = previous_pos
-                token.text = stem(previous.surface + terms.surface)
+            for pos, text in stream.feed(token.text):
+                token.pos = pos
+                token.text = text
                 yield token
-            token.pos = base
-            token.text = terms.joined
-            yield token
-            for offset, leaf in enumerate(terms.leaves):
-                token.pos = base + offset
-                token.text = leaf
-                yield token
-            for offset, span in terms.spans:
-                token.pos = base + offset
-                token.text = span
-                yield token
-            pos = base + max(1, len(terms.leaves))
-            previous, previous_pos = terms, base
 
 
 def dutch_analyzer(analysis: DutchAnalysis):  # noqa: ANN201 (a whoosh CompositeAnalyzer)

@@ -223,3 +223,15 @@ def union(masks: Any) -> int:
     for mask in masks:
         result |= mask
     return result
+
+
+def coverage(masks: list[int], minimum: int) -> tuple[int, list[int]]:
+    """Return the documents in at least `minimum` of the masks, and per count c (index c - 1)
+    the documents in at least c masks: a bit-parallel count, a few big-int operations per
+    mask, never a loop over documents."""
+    levels = [0] * len(masks)  # levels[c - 1]: documents in at least c masks so far
+    for mask in masks:
+        for c in range(len(masks) - 1, 0, -1):
+            levels[c] |= levels[c - 1] & mask
+        levels[0] |= mask
+    return (levels[minimum - 1] if minimum > 0 else -1), levels

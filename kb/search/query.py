@@ -18,26 +18,23 @@ from functools import lru_cache
 from whoosh import query as wq
 from whoosh.support.levenshtein import distance
 
+from kb.search import intent
 from kb.search.analysis import TOKEN_RE, DutchAnalysis, WordTerms, fold
+from kb.search.expansion import (
+    Vocabulary,
+    bonus_phrases,
+    concept_clause,
+    joined_pair,
+    unknown_word,
+)
+from kb.search.fields import FIELD_BOOSTS, PHRASE_FIELDS, SHORT_FIELDS, Or, fields
+
+__all__ = ["FIELD_BOOSTS", "BuiltQuery", "Or", "ParsedQuery", "Synonyms", "Vocabulary", "build",
+           "compile_synonyms", "correct_word", "corrected_text", "parse"]  # fmt: skip
 
 MAX_QUERY_CHARS = 2000
 MAX_WORDS = 24  # more words add nothing to relevance, only cost
-# Title above labels (theme, region, advies) above summary above body.
-FIELD_BOOSTS = {"title": 6.0, "labels": 3.0, "summary": 2.0, "body": 1.0}
-PHRASE_FIELDS = ("title", "summary", "body")
-SHORT_FIELDS = ("title", "labels", "summary")
 _PHRASE = re.compile(r'(^|\s)(-?)"([^"]*)"')
-
-
-class Or(wq.Or):
-    """An OR that always builds whoosh's tree of union matchers.
-
-    Whoosh otherwise preloads every match and score of each segment under 5,000 documents (so
-    every segment of a 10,000-article index), which rules out skipping posting blocks in a
-    top-k search and cost up to a second for a common word.
-    """
-
-    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 @dataclass
@@ -154,6 +151,10 @@ def also_searched(analysis: DutchAnalysis, text: str, synonyms: Synonyms) -> lis
 class BuiltQuery:
     """A whoosh query, what to exclude, and the terms a snippet should mark.
 
+    `clauses` are the word clauses (a word, its synonyms, cognates or concept) of which a
+    document must hold `minimum`; `required` (quoted phrases) must all match; `bonus` (phrases
+    of neighbouring words) only adds to the score. `query` matches exactly the same documents
+    when every clause is required (the engine-neutral form the benchmark translates).
     Exclusions stay a separate query: the caller subtracts their documents as a set, because
     whoosh 2.7.4's AndNot over multi-field unions returns excluded documents once a segment has
     deletions.
@@ -163,20 +164,29 @@ class BuiltQuery:
     excluded: wq.Query | None
     wanted: frozenset[str]
     word_count: int
+    clauses: list[wq.Query] = field(default_factory=list)
+    required: list[wq.Query] = field(default_factory=list)
+    minimum: int = 0
+    bonus: list[wq.Query] = field(default_factory=list)
+    resolved: frozenset[str] = frozenset()  # typed words the index knew only by a rule
+    # With a concept: the clauses as typed, of which a document must hold one (a theme alone,
+    # without any word of the query, is no match).
+    literal: list[wq.Query] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        """Tell whether a document may miss some word clauses."""
+        return self.minimum < len(self.clauses)
 
 
 SYNONYM_WEIGHT = 0.5  # a synonym counts less than the word that was typed
-
-
-def _fields(term: str, weight: float = 1.0) -> wq.Query:
-    return Or([wq.Term(name, term, boost=boost * weight) for name, boost in FIELD_BOOSTS.items()])
 
 
 def _word(terms: WordTerms, wanted: set[str], weight: float = 1.0) -> wq.Query:
     """One word is one term: the index holds compounds whole, in parts and joined across a
     space, so `onderwijszorgarrangement` and `onderwijs zorgarrangement` meet without an AND."""
     wanted.add(terms.joined)
-    return _fields(terms.joined, weight)
+    return fields(terms.joined, weight)
 
 
 def _words(words: Sequence[WordTerms], wanted: set[str], weight: float) -> wq.Query:
@@ -224,7 +234,7 @@ def _phrase(words: Sequence[WordTerms], wanted: set[str]) -> wq.Query:
         wanted.add(w.joined)
         wanted.update(w.leaves)
     if len(sequence) == 1:
-        return _fields(sequence[0])
+        return fields(sequence[0])
     return Or([wq.Phrase(name, sequence) for name in PHRASE_FIELDS])
 
 
@@ -234,31 +244,82 @@ def analyse(analysis: DutchAnalysis, tokens: Iterable[str]) -> list[WordTerms]:
 
 
 def build(
-    analysis: DutchAnalysis, parsed: ParsedQuery, synonyms: Synonyms, match_all: bool = True
+    analysis: DutchAnalysis,
+    parsed: ParsedQuery,
+    synonyms: Synonyms,
+    match_all: bool = True,
+    vocabulary: Vocabulary | None = None,
 ) -> BuiltQuery:
-    """Build the whoosh query: all words (or any, when match_all is False), synonyms expanded."""
+    """Build the whoosh query: the content words (fillers left out), synonyms expanded, of
+    which a document must hold the minimum-should-match share (or any one, when match_all is
+    False); with a vocabulary, unknown words go through cognates and compound splitting and
+    words that name a theme add it as a concept."""
     wanted: set[str] = set()
     clauses: list[wq.Query] = []
-    words = analyse(analysis, parsed.words)
-    for position, span, group in synonym_spans(words, synonyms):
-        if group is None:
-            clauses.append(_word(words[position], wanted))
-        else:
-            typed = words[position : position + span]
-            clauses.append(_synonym_group(typed, synonyms.groups[group], wanted))
-    for tokens in parsed.phrases:
-        phrase_words = analyse(analysis, tokens)
+    resolved: set[str] = set()
+    tokens = intent.content_words(parsed.words)
+    words = analyse(analysis, tokens)
+    typed_tokens = [t for t in tokens if analysis.terms(t) is not None]
+    spans = synonym_spans(words, synonyms)
+    tried = taken = 0  # unknown words tried by the rules; words consumed so far
+    literal: list[wq.Query] = []
+    concepts_used = False
+    for index, (position, span, group) in enumerate(spans):
+        if position < taken:
+            continue  # the second word of a joined pair
+        taken = position + span
+        typed = words[position : position + span]
+        clause: wq.Query | None = None
+        plain_next = index + 1 < len(spans) and spans[index + 1][2] is None
+        joined = (
+            joined_pair(words, position, vocabulary, wanted)
+            if group is None and plain_next
+            else None
+        )
+        if joined is not None:
+            clause, taken = joined, position + 2
+            resolved.update(typed_tokens[position : position + 2])
+        elif group is not None:
+            clause = _synonym_group(typed, synonyms.groups[group], wanted)
+        elif (
+            vocabulary is not None
+            and tried < intent.MAX_UNKNOWN_WORDS
+            and not vocabulary.known(typed[0].joined)
+        ):
+            tried += 1
+            clause = unknown_word(analysis, typed[0], vocabulary, wanted)
+            if clause is not None:
+                resolved.add(typed_tokens[position])
+        if clause is None:
+            clause = _word(typed[0], wanted)
+        # A single word is taken as typed; a sentence may name a theme in other words.
+        concept = concept_clause(vocabulary, typed) if len(words) > 1 else None
+        clauses.append(clause if concept is None else Or([clause, concept]))
+        literal.append(clause)
+        concepts_used = concepts_used or concept is not None
+    required: list[wq.Query] = []
+    for phrase_tokens in parsed.phrases:
+        phrase_words = analyse(analysis, phrase_tokens)
         if phrase_words:
-            clauses.append(_phrase(phrase_words, wanted))
-    if not clauses:
+            required.append(_phrase(phrase_words, wanted))
+    minimum = intent.minimum_should_match(len(clauses)) if match_all else min(1, len(clauses))
+    everything = required + clauses
+    if not everything:
         positive: wq.Query = wq.Every()
-    elif len(clauses) == 1:
-        positive = clauses[0]
+    elif len(everything) == 1:
+        positive = everything[0]
+    elif minimum == len(clauses):
+        positive = wq.And(everything)
+    elif required:
+        positive = wq.And([*required, Or(clauses)])
     else:
-        positive = wq.And(clauses) if match_all else Or(clauses)
+        positive = Or(clauses)
     excluded = [_phrase(w, set()) for w in (analyse(analysis, t) for t in parsed.excluded) if w]
     exclusion = Or(excluded) if excluded else None
-    return BuiltQuery(positive, exclusion, frozenset(wanted), len(clauses))
+    bonus = bonus_phrases(analysis, parsed.words) if len(words) > 1 else []
+    return BuiltQuery(positive, exclusion, frozenset(wanted), len(everything), clauses, required,
+                      minimum, bonus, frozenset(resolved),
+                      literal if concepts_used else [])  # fmt: skip
 
 
 # --- spelling -------------------------------------------------------------------------------
@@ -267,7 +328,8 @@ def build(
 def correct_word(reader: object, word: str, known: set[str]) -> str | None:
     """Return a likelier spelling of one word from the index vocabulary, or None."""
     folded = fold(word)
-    if len(folded) < 4 or not folded.isalpha() or folded in known:
+    # Beyond 40 letters a near spelling is no typo, and the edit-distance walk costs seconds.
+    if not 4 <= len(folded) <= 40 or not folded.isalpha() or folded in known:
         return None
     if reader.doc_frequency("spell", folded):  # type: ignore[attr-defined]
         return None

@@ -14,16 +14,16 @@ from typing import Any
 
 from markupsafe import Markup
 from whoosh import query as wq
-from whoosh.matching import NullMatcher, WrappingMatcher
 
-from kb.queries import FACETS, synonym_groups
-from kb.search.analysis import WordTerms, snippet
+from kb.queries import FACETS, Catalogue, catalogue, synonym_groups
+from kb.search import intent
+from kb.search.analysis import DutchAnalysis, WordTerms, snippet
 from kb.search.bits import (
     column,
+    coverage,
     facet_bits,
     from_bits,
     match_bits,
-    phrase_bits,
     segment_offsets,
     union,
 )
@@ -31,14 +31,19 @@ from kb.search.index import ReaderState, reader
 from kb.search.query import (
     FIELD_BOOSTS,
     BuiltQuery,
+    Or,
     ParsedQuery,
     Synonyms,
+    Vocabulary,
     build,
     compile_synonyms,
     correct_word,
     corrected_text,
     parse,
 )
+from kb.search.scoring import Coordinated, PhraseScore, bonus_score, for_scoring
+
+__all__ = ["PhraseScore", "SearchResult", "for_scoring", "search", "vocabulary"]
 
 SCORE_DIRECTLY = 1000  # hits after filtering up to which ranking scores them one by one
 
@@ -57,9 +62,56 @@ class SearchResult:
     unfiltered_total: int | None = None  # on zero results with filters: the count without them
 
 
-def _synonyms(state: ReaderState) -> Synonyms:
+def _synonyms(state: ReaderState, groups: tuple[tuple[str, ...], ...] | None = None) -> Synonyms:
     # The groups are cached per process on the change counter: no query per search.
-    return compile_synonyms(state.analysis, synonym_groups())
+    return compile_synonyms(state.analysis, synonym_groups() if groups is None else groups)
+
+
+_concept_memo: dict[int, tuple[object, DutchAnalysis, intent.ConceptIndex]] = {}
+
+
+def _concepts(analysis: DutchAnalysis, taxonomy: Catalogue) -> intent.ConceptIndex:
+    """The taxonomy's concepts for this analysis, compiled once per catalogue (which changes
+    with the change counter) instead of hashing the taxonomy on every search."""
+    memo = _concept_memo.get(id(analysis))
+    if memo is not None and memo[0] is taxonomy and memo[1] is analysis:
+        return memo[2]
+    theme_rows = [  # a retired theme is no longer offered, so no concept either
+        (t.slug, t.label, (t.description or "", *(getattr(t, "terms", None) or ())))
+        for t in taxonomy.themes
+        if not getattr(t, "retired", False)
+    ]
+    index = intent.compile_concepts(analysis, intent.concepts(theme_rows, taxonomy.synonyms))
+    if len(_concept_memo) > 8:
+        _concept_memo.clear()
+    _concept_memo[id(analysis)] = (taxonomy, analysis, index)
+    return index
+
+
+def vocabulary(state: ReaderState, taxonomy: Catalogue | None = None) -> Vocabulary:
+    """Return what this searcher's index knows (term lookups cached per searcher) and the
+    taxonomy's concepts (cached per process until the taxonomy changes)."""
+    concepts = _concepts(state.analysis, taxonomy or catalogue())
+    cached = state.caches.get("vocabulary")
+    if cached is None or cached.concepts is not concepts:
+        r = state.searcher.reader()
+        seen: dict[str, bool] = state.caches.setdefault("known", {})
+
+        def known(term: str) -> bool:
+            found = seen.get(term)
+            if found is None:
+                if len(seen) > 20_000:  # bounded: a long-lived searcher sees many words
+                    seen.clear()
+                found = seen[term] = any(r.doc_frequency(f, term) for f in FIELD_BOOSTS)
+            return found
+
+        articles = max(1, r.doc_count())
+
+        def share(term: str) -> float:
+            return r.doc_frequency("body", term) / articles
+
+        cached = state.caches["vocabulary"] = Vocabulary(known, concepts, share)
+    return cached
 
 
 # --- the search -----------------------------------------------------------------------------
@@ -81,21 +133,25 @@ def search(
     state = reader()
     filters = {k: [str(v) for v in vs] for k, vs in (filters or {}).items() if k in FACETS and vs}
     parsed = parse(text)
-    synonyms = _synonyms(state)
-    built = build(state.analysis, parsed, synonyms)
+    taxonomy = catalogue()  # one read of the change counter (none more within a request)
+    synonyms = _synonyms(state, taxonomy.synonyms)
+    known = vocabulary(state, taxonomy)
+    built = build(state.analysis, parsed, synonyms, vocabulary=known)
     result, hits = _run(state, built, filters, facets)
-    corrections = _corrections(state, parsed, synonyms)
+    # A word a rule resolved (a split compound, a cognate) is no typo, unless nothing was found.
+    resolved = built.resolved if result.total else frozenset()
+    corrections = _corrections(state, parsed, synonyms, resolved)
     if corrections:
         result.suggestion = corrected_text(text, corrections)
     if not result.total and corrections:
         fixed = parse(result.suggestion or "")
-        built_fixed = build(state.analysis, fixed, synonyms)
+        built_fixed = build(state.analysis, fixed, synonyms, vocabulary=known)
         fixed_result, fixed_hits = _run(state, built_fixed, filters, facets)
         if fixed_result.total:
             fixed_result.suggestion, fixed_result.corrected = result.suggestion, True
             result, hits, built, parsed = fixed_result, fixed_hits, built_fixed, fixed
-    if not result.total and len(parsed.words) > 1:
-        any_built = build(state.analysis, parsed, synonyms, match_all=False)
+    if not result.total and len(built.clauses) > 1:
+        any_built = build(state.analysis, parsed, synonyms, match_all=False, vocabulary=known)
         any_result, any_hits = _run(state, any_built, filters, facets)
         if any_result.total:
             any_result.suggestion, any_result.corrected = result.suggestion, result.corrected
@@ -116,7 +172,18 @@ def _run(
     bits = facet_bits(state)
     live = bits[""][""]
     size = state.searcher.reader().doc_count_all()
-    matched = match_bits(state, built.query, size) & live
+    levels: list[int] = []
+    if built.partial:
+        # Minimum should match: count per document how many word clauses it holds.
+        masks = [match_bits(state, clause, size) & live for clause in built.clauses]
+        matched, levels = coverage(masks, built.minimum)
+        for phrase in built.required:
+            matched &= match_bits(state, phrase, size)
+        matched &= live
+    else:
+        matched = match_bits(state, built.query, size) & live
+    if built.literal:
+        matched &= union(match_bits(state, clause, size) for clause in built.literal)
     positive = matched
     if built.excluded is not None:
         matched &= ~match_bits(state, built.excluded, size)
@@ -135,8 +202,13 @@ def _run(
     hits = matched
     for mask in selected.values():
         hits &= mask
-    narrowed = hits != positive
-    return SearchResult(ids=[], total=hits.bit_count(), facets=facets), Hits(hits, narrowed)
+    # With a minimum below all words, the scoring query (any word) matches more than the hits.
+    narrowed = hits != positive or built.partial or bool(built.literal)
+    result = SearchResult(ids=[], total=hits.bit_count(), facets=facets)
+    if built.partial:
+        # Truthful: "not every word" only when no hit holds every word.
+        result.match_all = bool(hits & levels[-1])
+    return result, Hits(hits, narrowed, levels)
 
 
 @dataclass
@@ -145,6 +217,7 @@ class Hits:
 
     bits: int
     narrowed: bool
+    levels: list[int] = field(default_factory=list)  # per count c - 1: hits in >= c clauses
 
 
 def _rank(
@@ -163,7 +236,7 @@ def _rank(
     wanted = page * per_page
     searcher = state.searcher
     if sort == "relevance" and not isinstance(built.query, wq.Every):
-        scoring = for_scoring(state, built.query)
+        scoring = _scoring_query(state, built, hits)
         if hits.narrowed and result.total <= SCORE_DIRECTLY:
             # Few hits left after filters: score just those (skip_to jumps over the rest).
             found = heapq.nlargest(wanted + per_page, _score_docs(searcher, scoring, hits))
@@ -194,109 +267,28 @@ def _rank(
             )
 
 
-# --- phrases: matched once, scored without positions --------------------------------------------
+# --- scoring: coordination and the phrase bonus --------------------------------------------------
 
 
-class PhraseScore(wq.Query):
-    """A phrase for ranking only: the documents come from the phrase's cached bit set, the score
-    is the sum of its words' scores (which is what whoosh's phrase matcher scores), so ranking
-    never reads positions again after matching did."""
-
-    def __init__(self, phrase: wq.Phrase, bits: int, offsets: dict[int, int]) -> None:
-        self.fieldname = phrase.fieldname
-        self.words = list(phrase.words)
-        self.boost = phrase.boost
-        self.bits = bits
-        self.offsets = offsets
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PhraseScore) and (
-            self.fieldname,
-            self.words,
-            self.boost,
-            self.bits,
-        ) == (other.fieldname, other.words, other.boost, other.bits)
-
-    def __hash__(self) -> int:
-        return hash((self.fieldname, tuple(self.words), self.boost))
-
-    def __repr__(self) -> str:
-        return f"PhraseScore({self.fieldname!r}, {self.words!r}, boost={self.boost})"
-
-    def estimate_size(self, ixreader: Any) -> int:
-        return self.bits.bit_count()
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        offset = self.offsets.get(id(searcher.reader()), 0)
-        local = (self.bits >> offset) & ((1 << searcher.doc_count_all()) - 1)
-        if not local:
-            return NullMatcher()
-        words = wq.And([wq.Term(self.fieldname, word) for word in self.words])
-        return _OnDocs(words.matcher(searcher, context), from_bits(local), boost=self.boost)
-
-
-class _OnDocs(WrappingMatcher):
-    """Visit only the given documents (ascending) of a child matcher that holds them all, by
-    skip_to: walking the child would visit every document that has both words."""
-
-    def __init__(self, child: Any, docs: list[int], boost: float = 1.0, at: int = 0) -> None:
-        super().__init__(child, boost)
-        self.docs = docs
-        self.at = at
-        if self.is_active():
-            child.skip_to(docs[at])
-
-    def copy(self) -> _OnDocs:
-        return _OnDocs(self.child.copy(), self.docs, self.boost, self.at)
-
-    def replace(self, minquality: float = 0) -> Any:
-        return self if self.is_active() else NullMatcher()
-
-    def is_active(self) -> bool:
-        return self.at < len(self.docs)
-
-    def id(self) -> int:
-        return self.docs[self.at]
-
-    def all_ids(self) -> Any:
-        return iter(self.docs[self.at :])
-
-    def reset(self) -> None:
-        self.child.reset()
-        self.at = 0
-        if self.docs:
-            self.child.skip_to(self.docs[0])
-
-    def next(self) -> bool:
-        self.at += 1
-        if self.is_active():
-            self.child.skip_to(self.docs[self.at])
-        return False
-
-    def skip_to(self, docnum: int) -> bool:
-        if self.is_active() and docnum > self.docs[self.at]:
-            self.at = bisect_left(self.docs, docnum, self.at)
-            if self.is_active():
-                self.child.skip_to(self.docs[self.at])
-        return False
-
-    def supports_block_quality(self) -> bool:
-        return False
-
-    def score(self) -> float:
-        child = self.child
-        if child.is_active() and child.id() == self.docs[self.at]:
-            return child.score() * self.boost
-        return 0.0
-
-
-def for_scoring(state: ReaderState, query: wq.Query) -> wq.Query:
-    """Return the query with every phrase replaced by its PhraseScore (same ranking, no
-    second pass over positions)."""
-    if isinstance(query, wq.Phrase):
-        size = state.searcher.reader().doc_count_all()
-        return PhraseScore(query, phrase_bits(state, query, size), segment_offsets(state))
-    return query.apply(lambda sub: for_scoring(state, sub))
+def _scoring_query(state: ReaderState, built: BuiltQuery, hits: Hits) -> wq.Query:
+    """Return the query that scores the hits: every clause (a document holding some of them
+    scored by the coordination factor), plus the phrase bonus where it applies."""
+    if built.partial:
+        counts = bytearray(state.searcher.reader().doc_count_all())
+        for count, level in enumerate(hits.levels, start=1):
+            for doc in from_bits(level & hits.bits):
+                counts[doc] = count  # ascending, so the highest count stays
+        core: wq.Query = Coordinated(Or(built.clauses), counts, len(built.clauses),
+                                     segment_offsets(state))  # fmt: skip
+        if built.required:
+            core = wq.And([*built.required, core])
+    else:
+        core = built.query
+    core = for_scoring(state, core)
+    bonus = [b for b in (bonus_score(state, q, hits.bits) for q in built.bonus) if b is not None]
+    if bonus:
+        return wq.AndMaybe(core, bonus[0] if len(bonus) == 1 else Or(bonus))
+    return core
 
 
 def _score_docs(searcher: Any, query: wq.Query, hits: Hits) -> list[tuple[float, int]]:
@@ -322,12 +314,17 @@ def _score_docs(searcher: Any, query: wq.Query, hits: Hits) -> list[tuple[float,
     return scored
 
 
-def _corrections(state: ReaderState, parsed: ParsedQuery, synonyms: Synonyms) -> dict[str, str]:
-    """Return misspelled word -> likelier word, for words the index does not know."""
+def _corrections(
+    state: ReaderState, parsed: ParsedQuery, synonyms: Synonyms, resolved: frozenset[str]
+) -> dict[str, str]:
+    """Return misspelled word -> likelier word, for words the index does not know (and no
+    rule of analysis resolved: a split compound or a cognate is not a typo)."""
     known = {key[0] for key in synonyms.index if len(key) == 1}
     corrections = {}
     r = state.searcher.reader()
     for word in parsed.words:
+        if word in resolved:
+            continue
         terms = state.analysis.terms(word)
         if terms is None or terms.joined in known or _indexed(r, terms):
             continue

@@ -5,15 +5,12 @@ keyboard (and by dragging, where JavaScript runs), and a reader sees it on the C
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from kb.config import PROJECT_ROOT
 from tests.support.app import make_content_dir
 from tests.support.search import article_text
 from tests.support.server import LiveServer
@@ -45,12 +42,7 @@ def server(server_factory: Callable[..., LiveServer], tmp_path: Path) -> LiveSer
         encoding="utf-8",
     )
     live = server_factory(content)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "kb", "create-user", "--email", EDITOR,
-         "--role", "editor", "--name", "Eva Redacteur"],
-        input=PASSWORD + "\n", text=True, check=True, cwd=PROJECT_ROOT, env=live.env,
-        capture_output=True,
-    )  # fmt: skip
+    live.create_user(EDITOR, PASSWORD, "editor", "Eva Redacteur")
     return live
 
 

@@ -5,8 +5,6 @@ count is readable, nothing scrolls sideways at 320 px, and axe finds nothing at 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -21,21 +19,12 @@ AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"laptop": 1280, "phone": 375}
 
 
-def _create_user(live: LiveServer, email: str, password: str, role: str, name: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "kb", "create-user", "--email", email,
-         "--role", role, "--name", name],
-        input=password + "\n", text=True, check=True, cwd=PROJECT_ROOT, env=live.env,
-        capture_output=True,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def server(server_factory: Callable[..., LiveServer]) -> LiveServer:
     """A server with an editor and an admin, made by the CLI as in production."""
     live = server_factory()
-    _create_user(live, *EDITOR, "editor", "Eva Redacteur")
-    _create_user(live, *ADMIN, "admin", "Bea Beheerder")
+    live.create_user(*EDITOR, "editor", "Eva Redacteur")
+    live.create_user(*ADMIN, "admin", "Bea Beheerder")
     return live
 
 

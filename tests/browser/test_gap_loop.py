@@ -8,15 +8,12 @@ the editor publishes → the coverage-matrix cell goes from 0 to 1 → the searc
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from kb.config import PROJECT_ROOT
 from tests.browser.test_submission_flow import VALUES, fill_submission
 from tests.support.server import LiveServer
 
@@ -32,12 +29,7 @@ CALL_TITLE = "Gezocht: een vaste plek voor thuiszitters"
 def server(server_factory: Callable[..., LiveServer]) -> LiveServer:
     """Gunicorn with two workers on the fixture content, and an editor made by the CLI."""
     live = server_factory(workers=2)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "kb", "create-user", "--email",
-         EDITOR_EMAIL, "--role", "editor", "--name", "Femke Facilitator"],
-        input=EDITOR_PASSWORD + "\n", text=True, check=True, cwd=PROJECT_ROOT, env=live.env,
-        capture_output=True,
-    )  # fmt: skip
+    live.create_user(EDITOR_EMAIL, EDITOR_PASSWORD, "editor", "Femke Facilitator")
     return live
 
 

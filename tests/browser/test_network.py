@@ -5,8 +5,6 @@ sign up for a CoP meeting and download it; the map of the regions and its text f
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,7 +12,6 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Browser, Page, expect
 
-from kb.config import PROJECT_ROOT
 from tests.support.mail import Mailbox
 from tests.support.server import LiveServer
 
@@ -23,23 +20,14 @@ EDITOR = "eva@kennisbank.test"
 MEMBER = "mila@regio-almere.nl"
 
 
-def _create_user(live: LiveServer, email: str, role: str, name: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "kb", "create-user", "--email", email,
-         "--role", role, "--name", name],
-        input=PASSWORD + "\n", text=True, check=True, cwd=PROJECT_ROOT, env=live.env,
-        capture_output=True,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def server(server_factory: Callable[..., LiveServer], mailbox: Mailbox) -> LiveServer:
     """Gunicorn with the fixture content, mail to the test SMTP server, an editor and a member."""
     live = server_factory(
         workers=2, extra_env={"KB_MAIL_HOST": "127.0.0.1", "KB_MAIL_PORT": str(mailbox.port)}
     )
-    _create_user(live, EDITOR, "editor", "Eva Redacteur")
-    _create_user(live, MEMBER, "member", "Mila de Lid")
+    live.create_user(EDITOR, PASSWORD, "editor", "Eva Redacteur")
+    live.create_user(MEMBER, PASSWORD, "member", "Mila de Lid")
     return live
 
 

@@ -8,14 +8,11 @@ status page says "gepubliceerd". And hostile input typed into every field never 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from kb.config import PROJECT_ROOT
 from tests.support.accounts import PDF_BYTES
 from tests.support.mail import Mailbox, body
 from tests.support.server import LiveServer
@@ -37,12 +34,7 @@ def server(server_factory: Callable[..., LiveServer], mailbox: Mailbox) -> LiveS
             "KB_EDITOR_EMAILS": EDITORS,
         },
     )
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "kb", "create-user", "--email",
-         EDITOR_EMAIL, "--role", "editor", "--name", "Eva Redacteur"],
-        input=EDITOR_PASSWORD + "\n", text=True, check=True, cwd=PROJECT_ROOT, env=live.env,
-        capture_output=True,
-    )  # fmt: skip
+    live.create_user(EDITOR_EMAIL, EDITOR_PASSWORD, "editor", "Eva Redacteur")
     return live
 
 

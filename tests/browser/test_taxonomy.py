@@ -8,14 +8,11 @@ the search result change on the next search, without a reindex.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from kb.config import PROJECT_ROOT
 from tests.support.server import LiveServer
 
 EDITOR_EMAIL = "eva@kennisbank.test"
@@ -28,12 +25,7 @@ TARGET = "Bestuurlijke afspraken en regionale samenwerking"
 def server(server_factory: Callable[..., LiveServer]) -> LiveServer:
     """A gunicorn server with two workers and an editor made by the CLI."""
     live = server_factory(workers=2)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "kb", "create-user", "--email",
-         EDITOR_EMAIL, "--role", "editor", "--name", "Eva Redacteur"],
-        input=EDITOR_PASSWORD + "\n", text=True, check=True, cwd=PROJECT_ROOT, env=live.env,
-        capture_output=True,
-    )  # fmt: skip
+    live.create_user(EDITOR_EMAIL, EDITOR_PASSWORD, "editor", "Eva Redacteur")
     return live
 
 

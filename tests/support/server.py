@@ -33,6 +33,15 @@ class LiveServer:
     process: subprocess.Popen
     log: IO[bytes]
 
+    def create_user(self, email: str, password: str, role: str, name: str) -> None:
+        """Make an account on this server's database the way an admin does: `kb create-user`."""
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "kb", "create-user", "--email", email,
+             "--role", role, "--name", name],
+            input=password + "\n", text=True, check=True, cwd=PROJECT_ROOT, env=self.env,
+            capture_output=True,
+        )  # fmt: skip
+
     def stop(self) -> None:
         """Stop the server and wait for it."""
         self.process.terminate()

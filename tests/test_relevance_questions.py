@@ -146,9 +146,5 @@ def test_success_at_3_over_the_set(backend_content_app: Flask) -> None:
     with backend_content_app.app_context():
         ranks = [rank_of(query, want) for _name, query, want in CASES]
     success = sum(1 for r in ranks if r is not None and r <= 3) / len(ranks)
-    # The PostgreSQL backend does not yet split compounds on the index's vocabulary nor fold
-    # cognates (its build() gets no Vocabulary): 41 of 47 against Whoosh's 45. A known gap,
-    # held at its level so it cannot slip further.
-    floor = SUCCESS_AT_3 if backend_content_app.config["SEARCH_BACKEND"] == "whoosh" else 0.87
     misses = [c[1] for c, r in zip(CASES, ranks, strict=True) if not r or r > 3]
-    assert success >= floor, misses
+    assert success >= SUCCESS_AT_3, misses  # the same floor on both backends

@@ -18,6 +18,7 @@ from math import log
 
 from whoosh import query as wq
 
+from kb.search import intent
 from kb.search.pgstore import FIELDS, WEIGHTS, quote
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F's defaults
@@ -64,17 +65,12 @@ def plan(query: wq.Query, match_all: bool, built: object = None) -> Plan:
     return Plan([query], [], 1, [])
 
 
-def coordination(matched: int, count: int) -> float:
-    """Return the score factor of a document holding matched of count clauses."""
-    return matched / count if count else 1.0
-
-
 def plan_score(p: Plan, query: wq.Query, stats: Stats, doc: Doc) -> float:
     """Return a matched document's score under the plan (0 when nothing scores)."""
     if p.partial:
         parts = [score(clause, stats, doc) for clause in p.clauses]
         held = [part for part in parts if part is not None]
-        total = sum(held) * coordination(len(held), len(p.clauses))
+        total = sum(held) * intent.coordination(len(held), len(p.clauses))
         total += sum(score(r, stats, doc) or 0.0 for r in p.required)
     else:
         total = score(query, stats, doc) or 0.0

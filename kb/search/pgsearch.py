@@ -20,13 +20,22 @@ from whoosh import query as wq
 
 from kb import changes
 from kb.models import db
-from kb.queries import FACETS, synonym_groups
+from kb.queries import FACETS, catalogue, synonym_groups
+from kb.search import pgspell
 from kb.search.analysis import DutchAnalysis, snippet
 from kb.search.pgquery import Doc, Plan, Stats, doc_from_rows, leaves, plan, plan_score, tsquery
 from kb.search.pgspell import corrections
 from kb.search.pgstore import FIELDS, WEIGHTS, current_analysis, quote
-from kb.search.query import BuiltQuery, Synonyms, build, compile_synonyms, corrected_text, parse
-from kb.search.ranking import SearchResult
+from kb.search.query import (
+    BuiltQuery,
+    Synonyms,
+    Vocabulary,
+    build,
+    compile_synonyms,
+    corrected_text,
+    parse,
+)
+from kb.search.ranking import SearchResult, concept_index
 
 SCORE_LIMIT = 300  # hits scored exactly; beyond this ts_rank picks which ones (common words)
 RANK_WEIGHTS = "{0.1667, 0.3333, 0.5, 1.0}"  # ts_rank's {D, C, B, A}: the Whoosh field boosts
@@ -46,20 +55,23 @@ def search(
     filters = {k: [str(v) for v in vs] for k, vs in (filters or {}).items() if k in FACETS and vs}
     parsed = parse(text_)
     synonyms = _synonyms(analysis)
-    built = build(analysis, parsed, synonyms)
+    known = Vocabulary(pgspell.known, concept_index(analysis, catalogue()), pgspell.share)
+    built = build(analysis, parsed, synonyms, vocabulary=known)
     result = _run(built, filters, facets)
-    found = corrections(analysis, parsed, synonyms)
+    # A word a rule resolved (a split compound, a cognate) is no typo, unless nothing was found.
+    resolved = built.resolved if result.total else frozenset()
+    found = corrections(analysis, parsed, synonyms, resolved)
     if found:
         result.suggestion = corrected_text(text_, found)
     if not result.total and found:
         fixed = parse(result.suggestion or "")
-        built_fixed = build(analysis, fixed, synonyms)
+        built_fixed = build(analysis, fixed, synonyms, vocabulary=known)
         fixed_result = _run(built_fixed, filters, facets)
         if fixed_result.total:
             fixed_result.suggestion, fixed_result.corrected = result.suggestion, True
             result, built, parsed = fixed_result, built_fixed, fixed
     if not result.total and len(parsed.words) > 1:
-        any_built = build(analysis, parsed, synonyms, match_all=False)
+        any_built = build(analysis, parsed, synonyms, match_all=False, vocabulary=known)
         any_result = _run(any_built, filters, facets, match_all=False)
         if any_result.total:
             any_result.suggestion, any_result.corrected = result.suggestion, result.corrected

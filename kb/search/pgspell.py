@@ -17,13 +17,19 @@ from kb.search.pgstore import quote
 from kb.search.query import ParsedQuery, Synonyms
 
 
-def corrections(analysis: DutchAnalysis, parsed: ParsedQuery, synonyms: Synonyms) -> dict[str, str]:
-    """Return misspelled word -> likelier word, for words no document holds."""
+def corrections(
+    analysis: DutchAnalysis,
+    parsed: ParsedQuery,
+    synonyms: Synonyms,
+    resolved: frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """Return misspelled word -> likelier word, for words no document holds (not those a rule
+    of analysis resolved: a split compound or a cognate is not a typo)."""
     known = {key[0] for key in synonyms.index if len(key) == 1}
     asked: dict[str, str] = {}
     for word in parsed.words:
         terms = analysis.terms(word)
-        if terms is not None and terms.joined not in known:
+        if word not in resolved and terms is not None and terms.joined not in known:
             asked[word] = quote(terms.joined)
     if not asked:
         return {}
@@ -77,6 +83,21 @@ def correct_word(word: str, known: set[str]) -> str | None:
     ).all()
     candidates = [(near[w], -int(n), w) for w, n in frequencies if n]
     return min(candidates)[2] if candidates else None
+
+
+def share(term: str) -> float:
+    """Return the part of the search documents whose body holds an analysed term (cached per
+    process until the next change): how common a word is, for the concept rule."""
+    seen: dict[str, float] = changes.cached("pgsearch-share", dict)
+    found = seen.get(term)
+    if found is None:
+        row = db.session.execute(
+            text("SELECT count(*) FILTER (WHERE d.tsv @@ CAST(:q AS tsquery)), count(*) "
+                 "FROM search_document d"),
+            {"q": quote(term) + ":D"},
+        ).one()  # fmt: skip
+        found = seen[term] = row[0] / max(1, row[1])
+    return found
 
 
 def known(term: str) -> bool:

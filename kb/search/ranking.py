@@ -43,7 +43,7 @@ from kb.search.query import (
 )
 from kb.search.scoring import Coordinated, PhraseScore, bonus_score, for_scoring
 
-__all__ = ["PhraseScore", "SearchResult", "for_scoring", "search", "vocabulary"]
+__all__ = ["PhraseScore", "SearchResult", "for_scoring", "concept_index", "search", "vocabulary"]
 
 SCORE_DIRECTLY = 1000  # hits after filtering up to which ranking scores them one by one
 
@@ -70,7 +70,7 @@ def _synonyms(state: ReaderState, groups: tuple[tuple[str, ...], ...] | None = N
 _concept_memo: dict[int, tuple[object, DutchAnalysis, intent.ConceptIndex]] = {}
 
 
-def _concepts(analysis: DutchAnalysis, taxonomy: Catalogue) -> intent.ConceptIndex:
+def concept_index(analysis: DutchAnalysis, taxonomy: Catalogue) -> intent.ConceptIndex:
     """The taxonomy's concepts for this analysis, compiled once per catalogue (which changes
     with the change counter) instead of hashing the taxonomy on every search."""
     memo = _concept_memo.get(id(analysis))
@@ -91,7 +91,7 @@ def _concepts(analysis: DutchAnalysis, taxonomy: Catalogue) -> intent.ConceptInd
 def vocabulary(state: ReaderState, taxonomy: Catalogue | None = None) -> Vocabulary:
     """Return what this searcher's index knows (term lookups cached per searcher) and the
     taxonomy's concepts (cached per process until the taxonomy changes)."""
-    concepts = _concepts(state.analysis, taxonomy or catalogue())
+    concepts = concept_index(state.analysis, taxonomy or catalogue())
     cached = state.caches.get("vocabulary")
     if cached is None or cached.concepts is not concepts:
         r = state.searcher.reader()

@@ -4,7 +4,8 @@ On a real index: the phrase's documents are cached per searcher, the ranking que
 phrase exactly as whoosh's own phrase matcher does, and only documents holding the phrase (not
 merely both words) are found and ranked, with and without filters. Term bit sets are cached per
 segment, so the searcher opened after a publish reuses the unchanged segments' sets, and still
-answers right for the article that changed.
+answers right for the article that changed. "Meer zoals dit" keeps an article's key terms per
+article version, and a snippet analyses a text once (its term offsets), not once per query.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from whoosh import query as wq
 from kb import search
 from kb.models import Article, db
 from kb.publishing import commit_and_index, queue_for_index
-from kb.search import bits
+from kb.search import bits, related
+from kb.search.analysis import SNIPPET_SCAN, SNIPPET_WIDTH, DutchAnalysis, snippet
 from kb.search.bits import phrase_bits
 from kb.search.index import reader
 from kb.search.ranking import PhraseScore, for_scoring
@@ -114,3 +116,52 @@ def test_a_searcher_after_a_publish_reuses_unchanged_segments(phrase_app: Flask)
 
 def _slug(article_id: int) -> str:
     return db.session.get(Article, article_id).slug
+
+
+def test_key_terms_of_an_article_survive_another_articles_publish(phrase_app: Flask) -> None:
+    with phrase_app.app_context():
+        one = db.session.scalar(db.select(Article).filter_by(slug="elke-school-1"))
+        search.more_like_this(one.id, set())
+        stored = reader().searcher.document(id=str(one.id))
+        before = related.key_terms(reader(), stored)
+        other = db.session.scalar(db.select(Article).filter_by(slug="school-elke"))
+        other.summary = other.summary + " Met een nieuwe zin."
+        queue_for_index(other)
+        commit_and_index()
+        after = reader()
+        # A new searcher, yet the unchanged article's key terms are the ones computed before.
+        assert related.key_terms(after, after.searcher.document(id=str(one.id))) is before
+
+
+def test_an_edited_article_gets_key_terms_of_its_new_text(phrase_app: Flask) -> None:
+    with phrase_app.app_context():
+        one = db.session.scalar(db.select(Article).filter_by(slug="elke-school-1"))
+        old = related.key_terms(reader(), reader().searcher.document(id=str(one.id)))
+        one.body_text = one.body_text + " Een kinderburgemeester kinderburgemeester bezoekt."
+        one.body_md = one.body_md + "\n\nEen kinderburgemeester kinderburgemeester bezoekt."
+        queue_for_index(one)
+        commit_and_index()
+        new = related.key_terms(reader(), reader().searcher.document(id=str(one.id)))
+        assert "kinderburgemeester" not in dict(old)
+        assert "kinderburgemeester" in dict(new)
+
+
+def test_a_snippet_window_counts_every_query_word_a_compound_holds() -> None:
+    analysis = DutchAnalysis(["onderwijs", "zorg", "arrangement"])
+    wanted = frozenset(
+        analysis.terms("onderwijs").all_terms() + analysis.terms("zorgarrangement").all_terms()
+    )
+    text = "Het onderwijs begint hier. " + "Vulling zonder treffers. " * 20
+    text += "Utrecht kent onderwijszorgarrangementen op schoolniveau."
+    excerpt = snippet(analysis, text, wanted, enough=2)
+    # The compound holds both query words, so its window wins over the lone first match.
+    assert "<mark>onderwijszorgarrangementen</mark>" in excerpt
+    assert "begint hier" not in excerpt
+
+
+def test_a_snippet_looks_no_further_than_its_scan_limit() -> None:
+    analysis = DutchAnalysis()
+    text = "Begin van de tekst. " + "woord " * (SNIPPET_SCAN // 6 + SNIPPET_WIDTH) + "kijkwijzer"
+    excerpt = snippet(analysis, text, frozenset(analysis.terms("kijkwijzer").all_terms()))
+    assert excerpt.startswith("Begin van de tekst.") and "<mark>" not in excerpt
+    assert analysis.term_offsets(text) is analysis.term_offsets(text)  # analysed once per text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,11 +15,23 @@ from kb.search.bits import facet_bits
 from kb.search.index import reader
 from kb.search.query import also_searched, compile_synonyms, parse
 
+KEY_TERMS = 12
+KEY_TERMS_KEPT = 5_000  # article versions whose key terms a process keeps
+
+# (article id, document version) -> its key terms: analysing the text is most of the cost of
+# "Meer zoals dit", and it depends on the article's version, so it survives other publishes.
+# The weights use the corpus statistics of the searcher that first computed them; a publish
+# elsewhere shifts them a little, not which terms are key, so that is not worth a recount.
+# The index generation is in the key too: a rebuild may analyse the same text differently.
+_key_terms: OrderedDict[tuple[str, str, str], tuple[tuple[str, float], ...]] = OrderedDict()
+_key_terms_lock = threading.Lock()
+
 
 def more_like_this(article_id: int, exclude: set[int], limit: int = 4) -> list[int]:
     """Return ids of articles like this one (by its key terms and themes), best first.
 
-    Cached per searcher: the answer changes only when the index does.
+    The answer is cached per searcher (it changes only when the index does); the article's key
+    terms are cached per article version, across publishes.
     """
     state = reader()
     cache: dict[tuple, list[int]] = state.caches.setdefault("more_like_this", {})
@@ -34,8 +48,7 @@ def _more_like_this(state: Any, article_id: int, exclude: set[int], limit: int) 
     docnum = searcher.document_number(id=str(article_id))
     if docnum is None:
         return []
-    stored = searcher.stored_fields(docnum)
-    keys = searcher.key_terms_from_text("body", stored.get("text", ""), numterms=12)
+    keys = key_terms(state, searcher.stored_fields(docnum))
     clauses: list[wq.Query] = []
     for term, weight in keys:
         clauses.append(wq.Term("body", term, boost=weight))
@@ -54,6 +67,23 @@ def _more_like_this(state: Any, article_id: int, exclude: set[int], limit: int) 
         if other != article_id and other not in exclude:
             ids.append(other)
     return ids[:limit]
+
+
+def key_terms(state: Any, stored: dict[str, Any]) -> tuple[tuple[str, float], ...]:
+    """Return the body's key terms of an indexed article with their weights, cached per version."""
+    key = (state.generation, stored["id"], stored.get("version") or "")
+    with _key_terms_lock:
+        found = _key_terms.get(key)
+        if found is not None:
+            _key_terms.move_to_end(key)
+            return found
+    text = stored.get("text", "")
+    found = tuple(state.searcher.key_terms_from_text("body", text, numterms=KEY_TERMS))
+    with _key_terms_lock:
+        _key_terms[key] = found
+        if len(_key_terms) > KEY_TERMS_KEPT:
+            _key_terms.popitem(last=False)
+    return found
 
 
 def complete_titles(text: str, limit: int = 6) -> list[int]:

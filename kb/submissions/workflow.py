@@ -31,6 +31,7 @@ from kb.submissions.vocabulary import (
 
 log = logging.getLogger(__name__)
 
+
 def hash_token(token: str) -> str:
     """Return the SHA-256 of a status token: the only form in which it is stored."""
     return hashlib.sha256(token.encode()).hexdigest()

@@ -18,7 +18,7 @@ from kb import search
 from kb.models import Article, db
 from kb.publishing import commit_and_index, queue_for_index
 from kb.search import bits, related
-from kb.search.analysis import SNIPPET_SCAN, SNIPPET_WIDTH, DutchAnalysis, snippet
+from kb.search.analysis import SNIPPET_SCAN, DutchAnalysis, snippet
 from kb.search.bits import phrase_bits
 from kb.search.index import reader
 from kb.search.ranking import PhraseScore, for_scoring
@@ -161,7 +161,21 @@ def test_a_snippet_window_counts_every_query_word_a_compound_holds() -> None:
 
 def test_a_snippet_looks_no_further_than_its_scan_limit() -> None:
     analysis = DutchAnalysis()
-    text = "Begin van de tekst. " + "woord " * (SNIPPET_SCAN // 6 + SNIPPET_WIDTH) + "kijkwijzer"
-    excerpt = snippet(analysis, text, frozenset(analysis.terms("kijkwijzer").all_terms()))
-    assert excerpt.startswith("Begin van de tekst.") and "<mark>" not in excerpt
-    assert analysis.term_offsets(text) is analysis.term_offsets(text)  # analysed once per text
+    text = "Begin van de tekst. " + "woord " * (SNIPPET_SCAN // 6) + "kijkwijzer"
+    wanted = frozenset(analysis.terms("kijkwijzer").all_terms())
+    first, again = snippet(analysis, text, wanted), snippet(analysis, text, wanted)
+    assert first == again  # scanned the first time, from kept offsets the second
+    assert first.startswith("Begin van de tekst.") and "<mark>" not in first
+
+
+def test_a_text_seen_again_is_analysed_once_and_kept() -> None:
+    analysis = DutchAnalysis()
+    text = "De kijkwijzer helpt scholen. " * 50
+    assert analysis.term_offsets(text) is None  # a one-off text is only scanned
+    kept = analysis.term_offsets(text)
+    assert kept is not None and analysis.term_offsets(text) is kept
+    assert analysis.term_offsets(text + " Nieuw.") is None  # an edit is another text
+    stem = analysis.terms("kijkwijzer").joined
+    assert len(kept.spans[stem]) == 50
+    excerpt = snippet(analysis, text, frozenset({stem}))
+    assert excerpt.startswith("De <mark>kijkwijzer</mark> helpt")

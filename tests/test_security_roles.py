@@ -123,7 +123,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "attachment": db.session.scalar(select(Attachment.id)),
             "revision": db.session.scalar(select(ArticleRevision.id)),
             "slug": "oogo-test",
-            "segment": "thema", "theme": "monitoring", "synonym": synonyms.id, "change": change.id,
+            "segment": "thema",
+            "theme": "monitoring",
+            "synonym": synonyms.id,
+            "change": change.id,
             "target": target.id,
             "group": group.slug,
         }

@@ -29,7 +29,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from markupsafe import Markup
 from whoosh.analysis import Filter, RegexTokenizer
@@ -108,6 +108,11 @@ class WordTerms:
 
     def all_terms(self) -> tuple[str, ...]:
         """Return every distinct term, joined form first."""
+        return self.distinct_terms
+
+    @cached_property
+    def distinct_terms(self) -> tuple[str, ...]:
+        """Every distinct term, joined form first; computed once (a token's terms are cached)."""
         return tuple(dict.fromkeys((self.joined, *self.leaves, *(t for _, t in self.spans))))
 
 
@@ -125,7 +130,8 @@ class DutchAnalysis:
         self.lexicon = frozenset(self.words | {stem(w) for w in self.words})
         self._cache: dict[str, WordTerms | None] = {}
         self._split_cache: dict[str, tuple[str, ...] | None] = {}
-        self._offsets: OrderedDict[str, dict[str, tuple[tuple[int, int], ...]]] = OrderedDict()
+        self._offsets: OrderedDict[str, TermOffsets] = OrderedDict()
+        self._seen: OrderedDict[int, None] = OrderedDict()  # hashes of texts snippeted once
 
     def __getstate__(self) -> dict[str, object]:
         # The index pickles its schema; caches are rebuilt on load.
@@ -145,27 +151,25 @@ class DutchAnalysis:
             self._cache[token] = result
         return result
 
-    def term_offsets(self, text: str) -> dict[str, tuple[tuple[int, int], ...]]:
-        """Return term -> (start, end) of each token holding it, over a text's first 12,000
-        characters (and the width of one snippet past them, so a window is marked whole).
+    def term_offsets(self, text: str) -> TermOffsets | None:
+        """Return the term offsets of a text seen before, or None the first time it is seen.
 
-        Kept for the 1,000 texts used last: a text is its own version key, so an edited
-        article is analysed afresh and a result page costs lookups, not analysis.
+        The first sighting only records the text's hash, so one-off texts (a large corpus,
+        queries never repeated) cost no more than a scan; a text seen again is analysed once
+        and its offsets are kept for the 1,000 texts used last. A text is its own version key:
+        an edited article is analysed afresh.
         """
-        cached = self._offsets.get(text)
-        if cached is not None:
+        offsets = self._offsets.get(text)
+        if offsets is not None:
             self._offsets.move_to_end(text)
-            return cached
-        collected: dict[str, list[tuple[int, int]]] = {}
-        for found in TOKEN_RE.finditer(text, 0, min(len(text), SNIPPET_SCAN + SNIPPET_WIDTH)):
-            terms = self.terms(found.group())
-            if terms is None:
-                continue
-            span = found.span()
-            for term in terms.all_terms():
-                collected.setdefault(term, []).append(span)
-        offsets = {term: tuple(spans) for term, spans in collected.items()}
-        self._offsets[text] = offsets
+            return offsets
+        seen = hash(text)
+        if seen not in self._seen:
+            self._seen[seen] = None
+            if len(self._seen) > 20_000:
+                self._seen.popitem(last=False)
+            return None
+        offsets = self._offsets[text] = TermOffsets(self, text)
         if len(self._offsets) > 1_000:
             self._offsets.popitem(last=False)
         return offsets
@@ -239,6 +243,52 @@ def spell_words(token: str) -> tuple[str, ...]:
 SNIPPET_SCAN = 12_000  # characters of a text a snippet looks at
 SNIPPET_WIDTH = 220
 
+Match = tuple[int, int, frozenset[str]]  # a token's start, end and the wanted terms it holds
+
+
+class TermOffsets:
+    """Term -> (start, end) of each token holding it, in a text's first 12,000 characters."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, analysis: DutchAnalysis, text: str) -> None:
+        self.spans: dict[str, list[tuple[int, int]]] = {}
+        # The hot loop of building: names bound locally, the word cache read directly.
+        spans, known, terms_of = self.spans, analysis._cache, analysis.terms
+        for found in TOKEN_RE.finditer(text, 0, min(len(text), SNIPPET_SCAN)):
+            token = found.group()
+            terms = known.get(token, False)
+            if terms is False:
+                terms = terms_of(token)
+            if terms is None:
+                continue
+            span = found.span()
+            for term in terms.distinct_terms:
+                entry = spans.get(term)
+                if entry is None:
+                    spans[term] = [span]
+                else:
+                    entry.append(span)
+
+    def matches(self, wanted: frozenset[str]) -> list[Match]:
+        """Return the tokens holding wanted terms, in text order."""
+        found: dict[tuple[int, int], set[str]] = {}
+        for term in wanted:
+            for span in self.spans.get(term, ()):
+                found.setdefault(span, set()).add(term)
+        return [(start, end, frozenset(terms)) for (start, end), terms in sorted(found.items())]
+
+
+def _scanned_matches(analysis: DutchAnalysis, text: str, wanted: frozenset[str]) -> Iterator[Match]:
+    """Yield the tokens holding wanted terms, in text order, analysing as it goes."""
+    for found in TOKEN_RE.finditer(text, 0, min(len(text), SNIPPET_SCAN)):
+        terms = analysis.terms(found.group())
+        if terms is None:
+            continue
+        hit = wanted.intersection(terms.all_terms())
+        if hit:
+            yield found.start(), found.end(), hit
+
 
 def snippet(
     analysis: DutchAnalysis, text: str, wanted: frozenset[str], enough: int = 3,
@@ -246,22 +296,17 @@ def snippet(
 ) -> Markup:  # fmt: skip
     """Return an escaped excerpt of text around the query terms, with matches in <mark>.
 
-    The window is the first one holding the most distinct wanted terms (scanning stops once it
-    holds `enough`). Work is bounded: only the first 12,000 characters are looked at, and their
-    term offsets are analysed once per text and analysis (`DutchAnalysis.term_offsets`), so a
-    snippet costs dictionary lookups for the wanted terms, not an analysis of the text.
+    The window is the first one holding `enough` distinct wanted terms (a compound counts for
+    every one it holds), else the first with the most. Work is bounded: only the first 12,000
+    characters count. A text seen for the first time is analysed as far as the window needs;
+    one seen again gets its term offsets kept (`DutchAnalysis.term_offsets`), so its next
+    snippets cost dictionary lookups, not analysis.
     """
     offsets = analysis.term_offsets(text)
-    # Every token that holds a wanted term: start -> (end, the wanted terms it holds).
-    found: dict[int, tuple[int, set[str]]] = {}
-    for term in wanted:
-        for start, end in offsets.get(term, ()):
-            found.setdefault(start, (end, set()))[1].add(term)
-    if not found:
+    matches = offsets.matches(wanted) if offsets else _scanned_matches(analysis, text, wanted)
+    start = _best_window(matches, width, enough)
+    if start is None:
         return _plain_excerpt(text, width)
-    starts = sorted(found)
-    best = _best_window(starts, found, width, enough)
-    start = starts[best]
     start = max(0, text.rfind(" ", 0, max(0, start - 40)) + 1) if start > 40 else 0
     end = min(len(text), start + width)
     if end < len(text):
@@ -269,30 +314,30 @@ def snippet(
         end = space if space > start else end
     parts: list[str] = ["… " if start > 0 else ""]
     cursor = start
-    for match in starts:  # mark every match inside the window
-        if match < start or found[match][0] > end:
+    for found in TOKEN_RE.finditer(text, start, end):  # mark every match inside the window
+        terms = analysis.terms(found.group())
+        if terms is None or wanted.isdisjoint(terms.all_terms()):
             continue
-        parts.append(html.escape(text[cursor:match]))
-        parts.append(f"<mark>{html.escape(text[match : found[match][0]])}</mark>")
-        cursor = found[match][0]
+        parts.append(html.escape(text[cursor : found.start()]))
+        parts.append(f"<mark>{html.escape(found.group())}</mark>")
+        cursor = found.end()
     parts.append(html.escape(text[cursor:end]))
     parts.append(" …" if end < len(text) else "")
     return Markup("".join(parts))  # noqa: S704 (every piece of text above is escaped)
 
 
-def _best_window(
-    starts: list[int], found: dict[int, tuple[int, set[str]]], width: int, enough: int
-) -> int:
-    """Return the index in starts of the first match of the window with most distinct terms."""
-    best = (0, 0)  # (distinct terms in window, index of its first match)
-    first = 0
-    for last, start in enumerate(starts):
-        end = found[start][0]
-        while first < last and starts[first] < end - width:
-            first += 1
-        distinct = len(set().union(*(found[s][1] for s in starts[first : last + 1])))
+def _best_window(matches: Iterable[Match], width: int, enough: int) -> int | None:
+    """Return where the first window with most distinct wanted terms starts (the first with
+    `enough` of them: later matches cannot beat it, so reading stops there); None: no match."""
+    window: list[Match] = []
+    best: tuple[int, int | None] = (0, None)  # (distinct terms in window, its first start)
+    for match in matches:
+        window.append(match)
+        while window[0][0] < match[1] - width:
+            window.pop(0)
+        distinct = len(frozenset().union(*(m[2] for m in window)))
         if distinct > best[0]:
-            best = (distinct, first)
+            best = (distinct, window[0][0])
             if distinct >= enough:
                 break
     return best[1]

@@ -247,7 +247,12 @@ def apply_changes(lock_timeout: float | None = None, maintain: bool = True) -> i
         try:
             writer = ix.writer(timeout=timeout)
         except LockError:
-            log.warning("Index bezet; de wijzigingen blijven in de log voor een volgende keer")
+            # Before a search (no wait) a busy lock is the normal case: the writer holding it
+            # applies the log. Only a commit that waited its full timeout is worth a warning.
+            log.log(
+                logging.DEBUG if timeout == 0 else logging.WARNING,
+                "Index bezet; de wijzigingen blijven in de log voor een volgende keer",
+            )
             return 0
         if current_generation(root) != generation:  # a rebuild switched while we waited
             writer.cancel()

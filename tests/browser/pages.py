@@ -227,8 +227,11 @@ REVIEW_PAGES = [
     PageState("editor-my-work", "editor", visit("/redactie/mijn-werk")),
     PageState("editor-submission-versions", "editor", visit_below("review", "/versies")),
     PageState("editor-publish-confirm", "editor", visit_below("review", "/publiceren")),
-    PageState("editor-revision-compare", "editor",
-              visit(f"/redactie/artikelen/{EDITED_ARTICLE}/versies/vergelijk")),
+    PageState(
+        "editor-revision-compare",
+        "editor",
+        visit(f"/redactie/artikelen/{EDITED_ARTICLE}/versies/vergelijk"),
+    ),
 ]
 
 # Groups: one group made with the accounts (begeleider Eva, member Mila) with one topic.
@@ -382,8 +385,13 @@ def _make_group(app, users: dict) -> None:
         group = groups.create_group("CoP Samen testen", "Een groep van de **CoP**.", "cop",
                                     "request", editor)  # fmt: skip
         groups.add_member(group, db.session.get(User, users["member"].id))
-        topic = groups.start_topic(group, editor, "Welkom in de groep",
-                                   "Stel u voor. Lees ook [OKé](oke-op-school-test.md).", [])
+        topic = groups.start_topic(
+            group,
+            editor,
+            "Welkom in de groep",
+            "Stel u voor. Lees ook [OKé](oke-op-school-test.md).",
+            [],
+        )
         groups.reply(topic, editor, "Wie begint?", [])
 
 

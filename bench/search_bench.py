@@ -164,8 +164,20 @@ def queries(corpus: list[dict[str, Any]], count: int = 240, seed: int = 11) -> l
             filters = {"theme": doc["themes"][:1]}
             if i % 2 == 0:
                 filters["region"] = doc["regions"][:1]
-        out.append({"q": text, "filters": filters})
+        out.append({"q": text, "filters": filters, "class": query_class(text, filters)})
     return out
+
+
+def query_class(text: str, filters: dict[str, list[str]]) -> str:
+    """Return the shape of a query: phrase, exclusion, one word or several, with or without
+    filters (the per-class table shows which shape is slowest)."""
+    if text.startswith('"'):
+        shape = "phrase"
+    elif " -" in text:
+        shape = "exclusion"
+    else:
+        shape = "one word" if len(TOKEN_RE.findall(text)) == 1 else "several words"
+    return shape + (" + filter" if filters else "")
 
 
 # --- the app side ---------------------------------------------------------------------------
@@ -225,6 +237,14 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p95 * 1000
 
 
+def by_class(runs: list[dict], samples: list[float]) -> dict[str, list[float]]:
+    """Return query class -> [p50, p95, count] of the samples of its runs."""
+    grouped: dict[str, list[float]] = {}
+    for run, sample in zip(runs, samples, strict=True):
+        grouped.setdefault(run["class"], []).append(sample)
+    return {name: [*percentiles(values), len(values)] for name, values in sorted(grouped.items())}
+
+
 def timed(warm: list[dict], runs: list[dict], call: Callable[[dict], Any]) -> list[float]:
     """Warm up on one set of queries, then time call(run) for every run of another set."""
     for run in warm:
@@ -253,10 +273,9 @@ class Engine:
 def measure_engine(engine: Engine, warm: list[dict], runs: list[dict], n: int) -> dict:
     """Time ranking only and full search on unseen queries; then the first full search after
     each of PUBLISH_SAMPLES publishes (a publish between every two searches)."""
-    out = {
-        "rank": percentiles(timed(warm, runs, engine.rank)),
-        "full": percentiles(timed(warm, runs, engine.full)),
-    }
+    ranking = timed(warm, runs, engine.rank)
+    out = {"rank": percentiles(ranking), "full": percentiles(timed(warm, runs, engine.full))}
+    out["rank_by_class"] = by_class(runs, ranking)
     rng = random.Random(3)
     after = []
     for sample in range(PUBLISH_SAMPLES):
@@ -560,7 +579,9 @@ def measure(n: int, count: int, postgresql: str | None = None) -> dict[str, Any]
     row["publish_to_searchable_p95_ms"] = round(whoosh["publish"][1], 1)
     row["rebuild_s"] = round(whoosh["rebuild_s"], 2)
     row["fts5_rebuild_s"] = round(fts["rebuild_s"], 2)
+    row["rank_by_class"] = {"whoosh": whoosh["rank_by_class"], "fts5": fts["rank_by_class"]}
     if pg is not None:
+        row["rank_by_class"]["pg"] = pg["rank_by_class"]
         for key, _label in ROWS:
             row[f"pg_{key}_p50_ms"], row[f"pg_{key}_p95_ms"] = (round(v, 2) for v in pg[key])
         row["pg_rebuild_s"] = round(pg["rebuild_s"], 2)
@@ -595,7 +616,19 @@ def table(rows: list[dict[str, Any]]) -> str:
             + (f", PostgreSQL {row['pg_rebuild_s']} s" if "pg_rebuild_s" in row else "")
             + f"); {row['queries']} timed queries"
         )
+        lines.extend(class_table(row))
     return "\n".join(lines)
+
+
+def class_table(row: dict[str, Any]) -> list[str]:
+    """Return the ranking-only lines per query class (p50/p95 in ms), slowest Whoosh p95 first."""
+    classes = row["rank_by_class"]
+    engines = list(classes)
+    lines = [f"{row['n']:>7} ranking only by query class (n, p50/p95 ms): " + ", ".join(engines)]
+    for name, _ in sorted(classes["whoosh"].items(), key=lambda item: -item[1][1]):
+        cells = [f"{classes[e][name][0]:7.2f} /{classes[e][name][1]:7.2f}" for e in engines]
+        lines.append(f"{'':>7}   {name:<24} {classes['whoosh'][name][2]:>3}  " + "   ".join(cells))
+    return lines
 
 
 def main() -> None:

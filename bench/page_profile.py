@@ -3,8 +3,9 @@
 The same app, content and URLs as `bench/http_bench.py` (warm-up URLs first, then the timed
 half), requested through Flask's test client, templates included, without gunicorn or wrk.
 It counts the process's CPU time (every thread: the search log's writer too), so on a shared
-machine its ratios hold up where wall-clock figures do not; the HTTP benchmark's ratios come out
-somewhat higher (sockets and HTTP parsing weigh less on a page than on the static file).
+machine its ratios hold up where wall-clock figures do not. On a quiet machine the HTTP
+benchmark's ratios come out about two thirds of these (sockets and HTTP parsing weigh more on
+the static file than on a page).
 
     .venv/bin/python bench/page_profile.py                      # every page kind
     .venv/bin/python bench/page_profile.py search browse        # some of them
